@@ -1,0 +1,118 @@
+namespace PSTorch.Autograd;
+
+/// <summary>
+/// Runs backward: counts dependencies from the roots, then executes each node once all its output
+/// gradients have arrived, later-created nodes first when several are ready (PyTorch's order).
+/// </summary>
+internal static class Engine
+{
+    /// <summary>
+    /// Propagates <paramref name="grads"/> from <paramref name="roots"/>. With <paramref name="inputs"/>, returns their
+    /// gradients instead of accumulating into leaves (torch.autograd.grad).
+    /// </summary>
+    public static Tensor?[]? Run(Tensor[] roots, Tensor?[] grads, bool retainGraph, bool createGraph, Tensor[]? inputs = null, bool allowUnused = false)
+    {
+        var rootEdges = new Edge[roots.Length];
+        for (int i = 0; i < roots.Length; i++)
+        {
+            var r = roots[i];
+            if (!r.RequiresGrad)
+                throw new InvalidOperationException($"element {i} of tensors does not require grad and does not have a grad_fn");
+            rootEdges[i] = Graph.EdgeOf(r);
+        }
+
+        // Where the caller wants gradients captured rather than accumulated.
+        Dictionary<(Node, int), int>? capture = null;
+        Tensor?[]? captured = null;
+        if (inputs != null)
+        {
+            capture = new();
+            captured = new Tensor?[inputs.Length];
+            for (int i = 0; i < inputs.Length; i++)
+            {
+                if (!inputs[i].RequiresGrad) throw new InvalidOperationException($"One of the differentiated Tensors does not require grad");
+                var e = Graph.EdgeOf(inputs[i]);
+                capture[(e.Function!, e.InputNr)] = i;
+            }
+        }
+
+        var dependencies = CountDependencies(rootEdges);
+        var buffers = new Dictionary<Node, Tensor?[]>();
+        var ready = new PriorityQueue<Node, long>();
+
+        using var mode = GradMode.Set(createGraph);
+        for (int i = 0; i < roots.Length; i++)
+        {
+            var g = grads[i] ?? ImplicitGrad(roots[i]);
+            Deliver(rootEdges[i], g, buffers);
+        }
+        foreach (var n in rootEdges.Select(e => e.Function!).Distinct())
+            if (dependencies.GetValueOrDefault(n) == 0) ready.Enqueue(n, -n.SequenceNr);
+
+        while (ready.Count > 0)
+        {
+            var node = ready.Dequeue();
+            var gradOutputs = buffers.Remove(node, out var b) ? b : new Tensor?[node.OutputCount];
+            if (node.PreHooks != null)
+                foreach (var hook in node.PreHooks) gradOutputs = hook(gradOutputs);
+
+            Tensor?[] gradInputs;
+            if (capture != null)
+            {
+                for (int k = 0; k < gradOutputs.Length; k++)
+                    if (capture.TryGetValue((node, k), out int idx)) captured![idx] = gradOutputs[k];
+                gradInputs = node is AccumulateGrad ? [] : node.Apply(gradOutputs);
+            }
+            else gradInputs = node.Apply(gradOutputs);
+
+            if (!retainGraph) node.ReleaseVariables();
+
+            for (int i = 0; i < gradInputs.Length && i < node.NextEdges.Length; i++)
+            {
+                var edge = node.NextEdges[i];
+                if (!edge.IsValid) continue;
+                if (gradInputs[i] != null) Deliver(edge, gradInputs[i]!, buffers);
+                if (--dependencies[edge.Function!] == 0) ready.Enqueue(edge.Function!, -edge.Function!.SequenceNr);
+            }
+        }
+
+        if (captured != null && !allowUnused)
+            for (int i = 0; i < captured.Length; i++)
+                if (captured[i] == null)
+                    throw new InvalidOperationException("One of the differentiated Tensors appears to not have been used in the graph. Set allow_unused=True if this is the desired behavior.");
+        return captured;
+    }
+
+    static Tensor ImplicitGrad(Tensor root)
+    {
+        if (root.Numel() != 1) throw new InvalidOperationException("grad can be implicitly created only for scalar outputs");
+        return Torch.OnesLike(root);
+    }
+
+    static void Deliver(Edge edge, Tensor grad, Dictionary<Node, Tensor?[]> buffers)
+    {
+        var node = edge.Function!;
+        if (!buffers.TryGetValue(node, out var buf)) buffers[node] = buf = new Tensor?[node.OutputCount];
+        buf[edge.InputNr] = buf[edge.InputNr] is { } existing ? existing + grad : grad;
+    }
+
+    static Dictionary<Node, int> CountDependencies(Edge[] roots)
+    {
+        var deps = new Dictionary<Node, int>();
+        var seen = new HashSet<Node>();
+        var stack = new Stack<Node>();
+        foreach (var e in roots)
+            if (seen.Add(e.Function!)) stack.Push(e.Function!);
+        while (stack.Count > 0)
+        {
+            var n = stack.Pop();
+            foreach (var e in n.NextEdges)
+            {
+                if (!e.IsValid) continue;
+                deps[e.Function!] = deps.GetValueOrDefault(e.Function!) + 1;
+                if (seen.Add(e.Function!)) stack.Push(e.Function!);
+            }
+        }
+        return deps;
+    }
+}

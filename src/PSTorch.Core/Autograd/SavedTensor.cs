@@ -1,0 +1,47 @@
+namespace PSTorch.Autograd;
+
+/// <summary>
+/// A tensor saved for backward, with the version it had when saved, so a later in-place change is
+/// reported instead of silently giving wrong gradients.
+/// </summary>
+internal sealed class SavedTensor
+{
+    Tensor? tensor;
+    readonly int savedVersion;
+    readonly Node? producer;
+    readonly int outputNr;
+    bool released;
+
+    public SavedTensor(Tensor t)
+    {
+        tensor = t;
+        savedVersion = t.Version;
+        producer = t.GradFn;
+        outputNr = t.OutputNr;
+    }
+
+    public Tensor Unpack(string forNode)
+    {
+        if (released || tensor == null)
+            throw new InvalidOperationException(
+                "Trying to backward through the graph a second time (or directly access saved tensors after they have already been freed). " +
+                "Saved intermediate values of the graph are freed when you call .backward() or autograd.grad(). " +
+                "Specify retain_graph=True if you need to backward through the graph a second time or if you need to access saved tensors after calling backward.");
+        if (tensor.Version != savedVersion)
+        {
+            string what = producer != null ? $"is output {outputNr} of {producer.Name}" : "is a leaf or a tensor without grad_fn";
+            throw new InvalidOperationException(
+                $"one of the variables needed for gradient computation has been modified by an inplace operation: " +
+                $"[{tensor.TypeName()} {Shapes.Format(tensor.ShapeRef)}], which {what}, is at version {tensor.Version}; expected version {savedVersion} instead. " +
+                $"Hint: the backtrace further above shows the operation that failed to compute its gradient ({forNode}). " +
+                "The variable in question was changed in there or anywhere later. Good luck!");
+        }
+        return tensor;
+    }
+
+    public void Release()
+    {
+        released = true;
+        tensor = null;
+    }
+}

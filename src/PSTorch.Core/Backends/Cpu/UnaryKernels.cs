@@ -1,0 +1,116 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+using PSTorch.Ops;
+
+namespace PSTorch.Backends.Cpu;
+
+/// <summary>A unary function with its vectorised form for contiguous spans.</summary>
+internal interface IUnaryFunction<T> where T : unmanaged
+{
+    static abstract T Apply(T x);
+    static abstract void Apply(ReadOnlySpan<T> x, Span<T> d);
+}
+
+internal struct NegFunction<T> : IUnaryFunction<T> where T : unmanaged, INumber<T>
+{
+    public static T Apply(T x) => -x;
+    public static void Apply(ReadOnlySpan<T> x, Span<T> d) => TensorPrimitives.Negate(x, d);
+}
+
+internal struct AbsFunction<T> : IUnaryFunction<T> where T : unmanaged, INumber<T>
+{
+    public static T Apply(T x) => T.Abs(x);
+    public static void Apply(ReadOnlySpan<T> x, Span<T> d) => TensorPrimitives.Abs(x, d);
+}
+
+internal struct ReluFunction<T> : IUnaryFunction<T> where T : unmanaged, INumber<T>
+{
+    public static T Apply(T x) => T.IsNaN(x) ? x : x > T.Zero ? x : T.Zero;
+    public static void Apply(ReadOnlySpan<T> x, Span<T> d) => TensorPrimitives.Max(x, T.Zero, d);
+}
+
+internal struct SignFunction<T> : IUnaryFunction<T> where T : unmanaged, INumber<T>
+{
+    public static T Apply(T x) => x > T.Zero ? T.One : x < T.Zero ? -T.One : x;
+    public static void Apply(ReadOnlySpan<T> x, Span<T> d) { for (int i = 0; i < d.Length; i++) d[i] = Apply(x[i]); }
+}
+
+internal struct ExpFunction<T> : IUnaryFunction<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public static T Apply(T x) => T.Exp(x);
+    public static void Apply(ReadOnlySpan<T> x, Span<T> d) => TensorPrimitives.Exp(x, d);
+}
+
+internal struct LogFunction<T> : IUnaryFunction<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public static T Apply(T x) => T.Log(x);
+    public static void Apply(ReadOnlySpan<T> x, Span<T> d) => TensorPrimitives.Log(x, d);
+}
+
+internal struct SqrtFunction<T> : IUnaryFunction<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public static T Apply(T x) => T.Sqrt(x);
+    public static void Apply(ReadOnlySpan<T> x, Span<T> d) => TensorPrimitives.Sqrt(x, d);
+}
+
+internal struct RsqrtFunction<T> : IUnaryFunction<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public static T Apply(T x) => T.One / T.Sqrt(x);
+    public static void Apply(ReadOnlySpan<T> x, Span<T> d) => TensorPrimitives.ReciprocalSqrt(x, d);
+}
+
+internal struct SinFunction<T> : IUnaryFunction<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public static T Apply(T x) => T.Sin(x);
+    public static void Apply(ReadOnlySpan<T> x, Span<T> d) => TensorPrimitives.Sin(x, d);
+}
+
+internal struct CosFunction<T> : IUnaryFunction<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public static T Apply(T x) => T.Cos(x);
+    public static void Apply(ReadOnlySpan<T> x, Span<T> d) => TensorPrimitives.Cos(x, d);
+}
+
+internal struct TanhFunction<T> : IUnaryFunction<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public static T Apply(T x) => T.Tanh(x);
+    public static void Apply(ReadOnlySpan<T> x, Span<T> d) => TensorPrimitives.Tanh(x, d);
+}
+
+internal struct SigmoidFunction<T> : IUnaryFunction<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public static T Apply(T x) => T.One / (T.One + T.Exp(-x));
+    public static void Apply(ReadOnlySpan<T> x, Span<T> d) => TensorPrimitives.Sigmoid(x, d);
+}
+
+internal struct ReciprocalFunction<T> : IUnaryFunction<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public static T Apply(T x) => T.One / x;
+    public static void Apply(ReadOnlySpan<T> x, Span<T> d) => TensorPrimitives.Reciprocal(x, d);
+}
+
+/// <summary>Applies an <see cref="IUnaryFunction{T}"/> to one row, vectorised when contiguous.</summary>
+internal unsafe struct UnaryRow<T, TFunction> : IRowKernel where T : unmanaged where TFunction : IUnaryFunction<T>
+{
+    public void Run(long n, nint* p, long* s)
+    {
+        T* o = (T*)p[0], x = (T*)p[1];
+        if (s[0] == 1 && s[1] == 1 && n <= int.MaxValue)
+        {
+            TFunction.Apply(new ReadOnlySpan<T>(x, (int)n), new Span<T>(o, (int)n));
+            return;
+        }
+        long so = s[0], sx = s[1];
+        for (long i = 0; i < n; i++) o[i * so] = TFunction.Apply(x[i * sx]);
+    }
+}
+
+/// <summary>logical_not on bool bytes.</summary>
+internal unsafe struct LogicalNotRow : IRowKernel
+{
+    public void Run(long n, nint* p, long* s)
+    {
+        byte* o = (byte*)p[0], x = (byte*)p[1];
+        for (long i = 0; i < n; i++) o[i * s[0]] = x[i * s[1]] == 0 ? (byte)1 : (byte)0;
+    }
+}

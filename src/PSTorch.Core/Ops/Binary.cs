@@ -1,0 +1,111 @@
+using PSTorch.Autograd;
+using PSTorch.Backends;
+
+namespace PSTorch.Ops;
+
+/// <summary>Elementwise functions of two broadcast tensors: result dtype, kernel call and gradients, in one place.</summary>
+internal static class Binary
+{
+    /// <summary>The dtype the kernel computes in, and the dtype of the result.</summary>
+    public static (DType compute, DType result) Types(BinaryOp op, Tensor a, Tensor b)
+    {
+        var common = Promotion.ResultType(a, b);
+        if (op.IsLogical()) return (DType.Bool, DType.Bool);
+        if (op.IsComparison()) return (common, DType.Bool);
+        if (op == BinaryOp.Div && !common.IsFloatingPoint()) return (DTypes.DefaultFloat, DTypes.DefaultFloat);
+        if (common == DType.Bool && op is BinaryOp.Sub) throw new InvalidOperationException("Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.");
+        return (common, common);
+    }
+
+    public static Tensor Apply(BinaryOp op, Tensor a, Tensor b)
+    {
+        Backend.CheckSameDevice(a, b);
+        var shape = Shapes.Broadcast(a.ShapeRef, b.ShapeRef);
+        var (compute, result) = Types(op, a, b);
+        var y = Tensor.Empty(shape, result, a.Device);
+        Compute(op, y, a, b, compute);
+        if (!op.IsComparison() && !op.IsLogical() && Graph.ShouldRecord(a, b)) RecordGradient(op, y, a, b);
+        return y;
+    }
+
+    /// <summary>a = a op b; b broadcasts to a's shape, the result must be castable to a's dtype.</summary>
+    public static Tensor ApplyInPlace(BinaryOp op, Tensor a, Tensor b)
+    {
+        Backend.CheckSameDevice(a, b);
+        var shape = Shapes.Broadcast(a.ShapeRef, b.ShapeRef);
+        if (!shape.AsSpan().SequenceEqual(a.ShapeRef))
+            throw new ArgumentException($"output with shape {Shapes.Format(a.ShapeRef)} doesn't match the broadcast shape {Shapes.Format(shape)}");
+        var (compute, result) = Types(op, a, b);
+        Promotion.CheckCanCast(result, a.DType);
+        if (InPlace.MustRecord(a, b)) return InPlace.Rebase(a, Apply(op, InPlace.Snapshot(a), b));
+        if (result == a.DType && compute == a.DType) Compute(op, a, a, b, compute);
+        else
+        {
+            var tmp = Tensor.Empty(shape, result, a.Device);
+            Compute(op, tmp, a, b, compute);
+            a.CopyFrom(tmp);
+        }
+        a.BumpVersion();
+        return a;
+    }
+
+    static void Compute(BinaryOp op, Tensor y, Tensor a, Tensor b, DType compute)
+    {
+        var shape = y.ShapeRef;
+        var ea = (a.DType == compute ? a : a.To(compute)).BroadcastView(shape);
+        var eb = (b.DType == compute ? b : b.To(compute)).BroadcastView(shape);
+        Backend.For(y).Binary(op, y, ea, eb);
+    }
+
+    static void RecordGradient(BinaryOp op, Tensor y, Tensor a, Tensor b)
+    {
+        var sa = a.ShapeRef; var sb = b.ShapeRef;
+        var ta = a.DType; var tb = b.DType;
+        // Gradients are reduced to each input's shape (undoing broadcasting) and dtype.
+        Tensor ToA(Tensor g) => g.SumToSize(sa).To(ta);
+        Tensor ToB(Tensor g) => g.SumToSize(sb).To(tb);
+        switch (op)
+        {
+            case BinaryOp.Add:
+                Graph.Record(y, "AddBackward0", [a, b], [], (g, _, n) => [n[0] ? ToA(g) : null, n[1] ? ToB(g) : null]);
+                break;
+            case BinaryOp.Sub:
+                Graph.Record(y, "SubBackward0", [a, b], [], (g, _, n) => [n[0] ? ToA(g) : null, n[1] ? ToB(-g) : null]);
+                break;
+            case BinaryOp.Mul:
+                Graph.Record(y, "MulBackward0", [a, b], [a, b], (g, s, n) => [n[0] ? ToA(g * s[1]) : null, n[1] ? ToB(g * s[0]) : null]);
+                break;
+            case BinaryOp.Div:
+                Graph.Record(y, "DivBackward0", [a, b], [a, b], (g, s, n) =>
+                    [n[0] ? ToA(g / s[1]) : null, n[1] ? ToB(-g * s[0] / (s[1] * s[1])) : null]);
+                break;
+            case BinaryOp.Pow:
+                string name = b.IsWrappedNumber ? "PowBackward0" : a.IsWrappedNumber ? "PowBackward2" : "PowBackward1";
+                Graph.Record(y, name, [a, b], [a, b, y], (g, s, n) =>
+                [
+                    n[0] ? ToA(PowBaseGrad(g, s[0], s[1])) : null,
+                    // d(a^b)/db = a^b * log(a), taken as 0 where a == 0 and b >= 0 (PyTorch's convention)
+                    n[1] ? ToB(Torch.Where((s[0] == 0) & (s[1] >= 0), Torch.ZerosLike(g), g * s[2] * s[0].Log())) : null,
+                ]);
+                break;
+            case BinaryOp.Maximum:
+            case BinaryOp.Minimum:
+                Graph.Record(y, op == BinaryOp.Maximum ? "MaximumBackward0" : "MinimumBackward0", [a, b], [a, b], (g, s, n) =>
+                {
+                    var aWins = (op == BinaryOp.Maximum ? s[0] > s[1] : s[0] < s[1]).To(g.DType);
+                    var tie = s[0].Eq(s[1]).To(g.DType) * 0.5;
+                    return [n[0] ? ToA(g * (aWins + tie)) : null, n[1] ? ToB(g * (1 - aWins - tie)) : null];
+                });
+                break;
+            default:
+                throw new NotSupportedException($"{op} is not differentiable");
+        }
+    }
+
+    /// <summary>d(a^b)/da = b * a^(b-1), and exactly 0 where b == 0 (so 0^0 does not produce NaN).</summary>
+    static Tensor PowBaseGrad(Tensor g, Tensor a, Tensor b)
+    {
+        var grad = g * b * a.Pow(b - 1);
+        return Torch.Where(b == 0, Torch.ZerosLike(grad), grad);
+    }
+}

@@ -1,0 +1,70 @@
+using PSTorch.Autograd;
+using PSTorch.Backends;
+
+namespace PSTorch.Ops;
+
+/// <summary>Elementwise functions of one tensor: result dtype, kernel call and gradient, in one place.</summary>
+internal static class Unary
+{
+    public static DType ResultType(UnaryOp op, DType input) =>
+        op == UnaryOp.LogicalNot ? DType.Bool :
+        op.IsFloatOnly() && !input.IsFloatingPoint() ? DTypes.DefaultFloat : input;
+
+    public static Tensor Apply(UnaryOp op, Tensor x)
+    {
+        var dtype = ResultType(op, x.DType);
+        var src = x.DType == dtype || op == UnaryOp.LogicalNot ? x : x.To(dtype);
+        if (op == UnaryOp.LogicalNot && src.DType != DType.Bool) src = src.To(DType.Bool);
+        var y = Tensor.Empty(x.ShapeRef, dtype, x.Device);
+        Backend.For(x).Unary(op, y, src);
+        if (Graph.ShouldRecord(x) && dtype.IsFloatingPoint()) RecordGradient(op, x, y);
+        return y;
+    }
+
+    /// <summary>x = op(x). Under autograd the result is computed out of place and written back.</summary>
+    public static Tensor ApplyInPlace(UnaryOp op, Tensor x)
+    {
+        var dtype = ResultType(op, x.DType);
+        Promotion.CheckCanCast(dtype, x.DType);
+        if (InPlace.MustRecord(x)) return InPlace.Rebase(x, Apply(op, InPlace.Snapshot(x)));
+        var src = x.DType == dtype ? x : x.To(dtype);
+        if (dtype == x.DType) Backend.For(x).Unary(op, x, src);
+        else x.CopyFrom(Apply(op, src));
+        x.BumpVersion();
+        return x;
+    }
+
+    static void RecordGradient(UnaryOp op, Tensor x, Tensor y)
+    {
+        string name = op switch
+        {
+            UnaryOp.Neg => "NegBackward0", UnaryOp.Abs => "AbsBackward0", UnaryOp.Relu => "ReluBackward0",
+            UnaryOp.Sign => "SignBackward0", UnaryOp.Exp => "ExpBackward0", UnaryOp.Log => "LogBackward0",
+            UnaryOp.Sqrt => "SqrtBackward0", UnaryOp.Rsqrt => "RsqrtBackward0", UnaryOp.Sin => "SinBackward0",
+            UnaryOp.Cos => "CosBackward0", UnaryOp.Tanh => "TanhBackward0", UnaryOp.Sigmoid => "SigmoidBackward0",
+            UnaryOp.Reciprocal => "ReciprocalBackward0", _ => throw new NotSupportedException($"{op} is not differentiable"),
+        };
+        // Formulas that only need the output save y; the others save x.
+        bool savesOutput = op is UnaryOp.Relu or UnaryOp.Exp or UnaryOp.Sqrt or UnaryOp.Rsqrt or UnaryOp.Tanh or UnaryOp.Sigmoid or UnaryOp.Reciprocal;
+        Graph.Record(y, name, [x], [savesOutput ? y : x], (g, s, _) => [Derivative(op, g, s[0])]);
+    }
+
+    /// <summary>d op / d x times the incoming gradient; <paramref name="saved"/> is y or x as chosen in <see cref="RecordGradient"/>.</summary>
+    static Tensor Derivative(UnaryOp op, Tensor g, Tensor saved) => op switch
+    {
+        UnaryOp.Neg => -g,
+        UnaryOp.Abs => g * saved.Sign(),
+        UnaryOp.Relu => g * (saved > 0).To(g.DType),
+        UnaryOp.Sign => Torch.ZerosLike(g),
+        UnaryOp.Exp => g * saved,
+        UnaryOp.Log => g / saved,
+        UnaryOp.Sqrt => g / (saved * 2),
+        UnaryOp.Rsqrt => g * saved.Pow(3) * -0.5,
+        UnaryOp.Sin => g * saved.Cos(),
+        UnaryOp.Cos => -(g * saved.Sin()),
+        UnaryOp.Tanh => g * (1 - saved * saved),
+        UnaryOp.Sigmoid => g * saved * (1 - saved),
+        UnaryOp.Reciprocal => -(g * saved * saved),
+        _ => throw new NotSupportedException($"{op} is not differentiable"),
+    };
+}

@@ -1,0 +1,115 @@
+using PSTorch.Autograd;
+
+namespace PSTorch;
+
+public partial class Tensor
+{
+    bool requiresGrad;
+    AccumulateGrad? gradAccumulator;
+    internal List<Func<Tensor, Tensor?>> GradHooks { get; } = [];
+
+    /// <summary>The accumulated gradient of a leaf (or of a non-leaf after <see cref="RetainGrad"/>).</summary>
+    public Tensor? Grad { get; set; }
+
+    /// <summary>The backward function that produced this tensor; null for leaves.</summary>
+    public Node? GradFn { get; private set; }
+
+    /// <summary>Which output of <see cref="GradFn"/> this tensor is.</summary>
+    public int OutputNr { get; private set; }
+
+    public bool IsLeaf => GradFn == null;
+    public bool RetainsGrad { get; private set; }
+
+    public bool RequiresGrad
+    {
+        get => requiresGrad || GradFn != null;
+        set
+        {
+            if (GradFn != null)
+            {
+                if (!value)
+                    throw new InvalidOperationException("you can only change requires_grad flags of leaf variables. If you want to use a computed variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach().");
+                return;
+            }
+            if (value && !DType.IsFloatingPoint())
+                throw new InvalidOperationException("only Tensors of floating point and complex dtype can require gradients");
+            requiresGrad = value;
+        }
+    }
+
+    /// <summary>requires_grad_(): sets the flag in place and returns this tensor.</summary>
+    public Tensor RequiresGrad_(bool requiresGrad = true)
+    {
+        RequiresGrad = requiresGrad;
+        return this;
+    }
+
+    internal AccumulateGrad GradAccumulator => gradAccumulator ??= new AccumulateGrad(this);
+
+    internal void SetGradFn(Node node, int outputNr)
+    {
+        GradFn = node;
+        OutputNr = outputNr;
+    }
+
+    /// <summary>Computes the gradient of this tensor w.r.t. graph leaves (tensor.backward()).</summary>
+    public void Backward(Tensor? gradient = null, bool retainGraph = false, bool createGraph = false)
+    {
+        if (gradient != null && !gradient.ShapeRef.AsSpan().SequenceEqual(shape))
+            throw new ArgumentException($"Mismatch in shape: grad_output[0] has a shape of {Shapes.Format(gradient.ShapeRef)} and output[0] has a shape of {Shapes.Format(shape)}.");
+        Engine.Run([this], [gradient], retainGraph || createGraph, createGraph);
+    }
+
+    /// <summary>Keeps .Grad for this non-leaf tensor during backward.</summary>
+    public void RetainGrad()
+    {
+        if (!RequiresGrad) throw new InvalidOperationException("can't retain_grad on Tensor that has requires_grad=False");
+        if (IsLeaf || RetainsGrad) return;
+        RetainsGrad = true;
+        int nr = OutputNr;
+        (GradFn!.PreHooks ??= []).Add(grads =>
+        {
+            if (grads[nr] is { } g) Grad = Grad == null ? g.Detach().Clone() : Grad + g.Detach();
+            return grads;
+        });
+    }
+
+    /// <summary>register_hook: <paramref name="hook"/> sees (and may replace, by returning non-null) this tensor's gradient.</summary>
+    public void RegisterHook(Func<Tensor, Tensor?> hook)
+    {
+        if (!RequiresGrad) throw new InvalidOperationException("cannot register a hook on a tensor that doesn't require gradient");
+        if (IsLeaf) { GradHooks.Add(hook); return; }
+        int nr = OutputNr;
+        (GradFn!.PreHooks ??= []).Add(grads =>
+        {
+            if (grads[nr] is { } g && hook(g) is { } replaced) grads[nr] = replaced;
+            return grads;
+        });
+    }
+
+    /// <summary>A tensor sharing storage and version counter, cut from the graph.</summary>
+    public Tensor Detach() => AsStridedView(shape, strides, StorageOffset);
+
+    /// <summary>Cuts this tensor from the graph in place.</summary>
+    public Tensor Detach_()
+    {
+        GradFn = null;
+        requiresGrad = false;
+        return this;
+    }
+
+    /// <summary>
+    /// .data: the same memory without autograd and with its own version counter, so changes made
+    /// through it are not seen by autograd (as in PyTorch). Setting it replaces this tensor's data.
+    /// </summary>
+    public Tensor Data
+    {
+        get
+        {
+            var d = AsStridedView(shape, strides, StorageOffset);
+            d.VersionCounter = new VersionCounter();
+            return d;
+        }
+        set => SetData(value);
+    }
+}
