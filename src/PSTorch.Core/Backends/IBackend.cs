@@ -7,7 +7,7 @@ namespace PSTorch.Backends;
 /// Tensor arguments may be strided views; inputs already have the broadcast shape of the output
 /// (expanded views with zero strides) and the dtype the op computes in.
 /// </summary>
-internal interface IBackend
+internal partial interface IBackend
 {
     /// <summary>dst = op(src). Comparison-free: dst has src's dtype.</summary>
     void Unary(UnaryOp op, Tensor dst, Tensor src);
