@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace PSTorch.Backends.Cpu;
 
@@ -24,6 +25,7 @@ internal static unsafe class Gemm
         double* b, long bRowStride, long bColStride, double* c, long ldc, bool accumulate)
         => Run(new GemmProblem<double>(m, n, k, a, aRowStride, aColStride, b, bRowStride, bColStride, c, ldc, accumulate));
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Run<T>(in GemmProblem<T> problem) where T : unmanaged, INumber<T>
     {
         ArgumentOutOfRangeException.ThrowIfNegative(problem.M, "m");
@@ -74,6 +76,7 @@ internal static unsafe class Gemm
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RunPart<T>(void* state, int part) where T : unmanaged, INumber<T>
     {
         ref readonly PartitionedProblem<T> job = ref *(PartitionedProblem<T>*)state;
@@ -106,6 +109,7 @@ internal static unsafe class Gemm
             new Span<T>(problem.C + i * problem.Ldc, problem.N).Clear();
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RunDirect<T>(in GemmProblem<T> problem) where T : unmanaged, INumber<T>
     {
         for (int i = 0; i < problem.M; i++)

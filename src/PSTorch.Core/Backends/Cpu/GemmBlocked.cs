@@ -87,6 +87,7 @@ internal static unsafe class GemmBlocked<T> where T : unmanaged, INumber<T>
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MacroKernel(int kc, int mc, int nc, T* packedA, T* packedB, T* c, long ldc, bool accumulate, T* edgeTile)
     {
         int mr = TileRows, nr = TileColumns;

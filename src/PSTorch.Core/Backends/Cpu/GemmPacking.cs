@@ -24,6 +24,7 @@ internal static unsafe class GemmPacking
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackPanel<T>(T* source, long strideAcross, long strideAlongK, int kc, int width, int valid, T* destination)
         where T : unmanaged
     {
