@@ -1,0 +1,154 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace PSTorch.Backends.Cpu;
+
+/// <summary>
+/// The cache-blocked GEMM loop nest (BLIS/GotoBLAS order) for one rectangle of C:
+/// for each nc-wide column block and kc-deep slice, B is packed once (it stays in L3/L2), then for
+/// each mc-tall row block A is packed (it stays in L2) and the micro-kernel sweeps the tiles, each
+/// kc x NR micro-panel of B being reused from L1 by every MR-row micro-panel of A.
+/// Packing buffers are per thread, allocated once and grown only when a larger block is needed.
+/// </summary>
+internal static unsafe class GemmBlocked<T> where T : unmanaged, INumber<T>
+{
+    private enum KernelKind { Avx512, Avx2, Scalar }
+
+    private const int KcMax = 256;
+    private const int ABlockBytes = 384 * 1024;
+    private const int BBlockBytes = 4 * 1024 * 1024;
+    private const int BufferAlignment = 64;
+
+    private static readonly KernelKind Kernel =
+        Avx512F.IsSupported && Vector512.IsHardwareAccelerated ? KernelKind.Avx512
+        : Fma.IsSupported && Vector256.IsHardwareAccelerated ? KernelKind.Avx2
+        : KernelKind.Scalar;
+
+    /// <summary>Rows of C computed by one micro-kernel call (MR).</summary>
+    public static readonly int TileRows = Kernel switch
+    {
+        KernelKind.Avx512 => GemmKernels.Avx512Rows,
+        KernelKind.Avx2 => GemmKernels.Avx2Rows,
+        _ => GemmKernels.ScalarRows,
+    };
+
+    /// <summary>Columns of C computed by one micro-kernel call (NR).</summary>
+    public static readonly int TileColumns = Kernel switch
+    {
+        KernelKind.Avx512 => 2 * Vector512<T>.Count,
+        KernelKind.Avx2 => 2 * Vector256<T>.Count,
+        _ => GemmKernels.ScalarColumns,
+    };
+
+    [ThreadStatic] private static T* _packedA;
+    [ThreadStatic] private static long _packedACapacity;
+    [ThreadStatic] private static T* _packedB;
+    [ThreadStatic] private static long _packedBCapacity;
+
+    /// <summary>Computes rows [rowStart, rowEnd) x columns [columnStart, columnEnd) of C; column starts must be tile-aligned.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Run(in GemmProblem<T> problem, int rowStart, int rowEnd, int columnStart, int columnEnd)
+    {
+        int rows = rowEnd - rowStart, columns = columnEnd - columnStart, k = problem.K;
+        int mr = TileRows, nr = TileColumns;
+
+        // Equal-sized blocks rather than full blocks plus a sliver: k = 784 becomes 3 x 262, not 3 x 256 + 16.
+        int kc = DivideRoundingUp(k, DivideRoundingUp(k, KcMax));
+        int mcMax = Math.Max(mr, ABlockBytes / (kc * sizeof(T)) / mr * mr);
+        int mc = RoundUp(DivideRoundingUp(rows, DivideRoundingUp(rows, mcMax)), mr);
+        int ncMax = Math.Max(nr, BBlockBytes / (kc * sizeof(T)) / nr * nr);
+        int nc = RoundUp(DivideRoundingUp(columns, DivideRoundingUp(columns, ncMax)), nr);
+
+        T* packedA = EnsureBuffer(ref _packedA, ref _packedACapacity, (long)mc * kc);
+        T* packedB = EnsureBuffer(ref _packedB, ref _packedBCapacity, (long)nc * kc);
+        T* edgeTile = stackalloc T[mr * nr];
+
+        for (int jc = columnStart; jc < columnEnd; jc += nc)
+        {
+            int ncCurrent = Math.Min(nc, columnEnd - jc);
+            for (int pc = 0; pc < k; pc += kc)
+            {
+                int kcCurrent = Math.Min(kc, k - pc);
+                bool accumulate = problem.Accumulate || pc > 0;
+                GemmPacking.PackBlock(problem.B + pc * problem.BRowStride + jc * problem.BColumnStride,
+                    problem.BColumnStride, problem.BRowStride, ncCurrent, kcCurrent, nr, packedB);
+                for (int ic = rowStart; ic < rowEnd; ic += mc)
+                {
+                    int mcCurrent = Math.Min(mc, rowEnd - ic);
+                    GemmPacking.PackBlock(problem.A + ic * problem.ARowStride + pc * problem.AColumnStride,
+                        problem.ARowStride, problem.AColumnStride, mcCurrent, kcCurrent, mr, packedA);
+                    MacroKernel(kcCurrent, mcCurrent, ncCurrent, packedA, packedB,
+                        problem.C + ic * problem.Ldc + jc, problem.Ldc, accumulate, edgeTile);
+                }
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void MacroKernel(int kc, int mc, int nc, T* packedA, T* packedB, T* c, long ldc, bool accumulate, T* edgeTile)
+    {
+        int mr = TileRows, nr = TileColumns;
+        for (int jr = 0; jr < nc; jr += nr)
+        {
+            T* bPanel = packedB + (long)jr * kc;
+            int validColumns = Math.Min(nr, nc - jr);
+            for (int ir = 0; ir < mc; ir += mr)
+            {
+                T* aPanel = packedA + (long)ir * kc;
+                T* cTile = c + ir * ldc + jr;
+                int validRows = Math.Min(mr, mc - ir);
+                if (validRows == mr && validColumns == nr)
+                {
+                    Tile(kc, aPanel, bPanel, cTile, ldc, accumulate);
+                }
+                else
+                {
+                    // Edge tile: compute the full padded tile aside, then merge only the part inside C.
+                    Tile(kc, aPanel, bPanel, edgeTile, nr, false);
+                    for (int i = 0; i < validRows; i++)
+                    {
+                        T* target = cTile + i * ldc;
+                        T* source = edgeTile + i * nr;
+                        for (int j = 0; j < validColumns; j++)
+                            target[j] = accumulate ? target[j] + source[j] : source[j];
+                    }
+                }
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Tile(int kc, T* aPanel, T* bPanel, T* c, long ldc, bool accumulate)
+    {
+        switch (Kernel)
+        {
+            case KernelKind.Avx512:
+                GemmKernels.Avx512Tile(kc, aPanel, bPanel, c, ldc, accumulate);
+                break;
+            case KernelKind.Avx2:
+                GemmKernels.Avx2Tile(kc, aPanel, bPanel, c, ldc, accumulate);
+                break;
+            default:
+                GemmKernels.ScalarTile(kc, aPanel, bPanel, c, ldc, accumulate);
+                break;
+        }
+    }
+
+    private static T* EnsureBuffer(ref T* buffer, ref long capacity, long elements)
+    {
+        if (elements > capacity)
+        {
+            NativeMemory.AlignedFree(buffer);
+            buffer = (T*)NativeMemory.AlignedAlloc((nuint)(elements * sizeof(T)), BufferAlignment);
+            capacity = elements;
+        }
+        return buffer;
+    }
+
+    private static int DivideRoundingUp(int value, int divisor) => (value + divisor - 1) / divisor;
+
+    private static int RoundUp(int value, int multiple) => DivideRoundingUp(value, multiple) * multiple;
+}

@@ -1,0 +1,90 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace PSTorch.Backends.Cpu;
+
+/// <summary>
+/// Copies a block of A or B into the micro-panel layout the GEMM kernels read: panels of
+/// <c>width</c> rows (A) or columns (B), each stored as kc consecutive groups of <c>width</c>
+/// values, zero-padded past the matrix edge so the kernels never need edge cases in their k loop.
+/// A and B pack identically once described as "strideAcross" (between panel lanes) and
+/// "strideAlongK" (between k steps), so one routine serves any transpose of either operand.
+/// </summary>
+internal static unsafe class GemmPacking
+{
+    /// <summary>Packs <paramref name="length"/> lanes (rows of A or columns of B) by kc steps into consecutive panels.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void PackBlock<T>(T* source, long strideAcross, long strideAlongK, int length, int kc, int width, T* destination)
+        where T : unmanaged
+    {
+        for (int lane = 0; lane < length; lane += width)
+        {
+            PackPanel(source + lane * strideAcross, strideAcross, strideAlongK, kc, width, Math.Min(width, length - lane), destination);
+            destination += (long)width * kc;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void PackPanel<T>(T* source, long strideAcross, long strideAlongK, int kc, int width, int valid, T* destination)
+        where T : unmanaged
+    {
+        if (strideAcross == 1)
+        {
+            for (int p = 0; p < kc; p++)
+                CopyRun(source + p * strideAlongK, destination + (long)p * width, valid);
+        }
+        else if (strideAlongK == 1)
+        {
+            // Each lane is contiguous along k: read it sequentially, scatter with stride `width`.
+            for (int lane = 0; lane < valid; lane++)
+            {
+                T* from = source + lane * strideAcross;
+                T* to = destination + lane;
+                int p = 0;
+                for (; p + 4 <= kc; p += 4)
+                {
+                    to[(long)p * width] = from[p];
+                    to[(long)(p + 1) * width] = from[p + 1];
+                    to[(long)(p + 2) * width] = from[p + 2];
+                    to[(long)(p + 3) * width] = from[p + 3];
+                }
+                for (; p < kc; p++)
+                    to[(long)p * width] = from[p];
+            }
+        }
+        else
+        {
+            for (int p = 0; p < kc; p++)
+            {
+                T* from = source + p * strideAlongK;
+                T* to = destination + (long)p * width;
+                for (int lane = 0; lane < valid; lane++)
+                    to[lane] = from[lane * strideAcross];
+            }
+        }
+
+        if (valid < width)
+        {
+            for (int p = 0; p < kc; p++)
+                new Span<T>(destination + (long)p * width + valid, width - valid).Clear();
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CopyRun<T>(T* from, T* to, int count) where T : unmanaged
+    {
+        int i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            for (; i + Vector512<T>.Count <= count; i += Vector512<T>.Count)
+                Vector512.Load(from + i).Store(to + i);
+        }
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; i + Vector256<T>.Count <= count; i += Vector256<T>.Count)
+                Vector256.Load(from + i).Store(to + i);
+        }
+        for (; i < count; i++)
+            to[i] = from[i];
+    }
+}
