@@ -33,6 +33,7 @@ public abstract class Function
         if (!record || ctx.NonDifferentiable.Contains(output) || !output.IsFloatingPoint()) return output;
         var node = new CustomFunctionNode(nodeName, inputs.Select(Graph.EdgeOf).ToArray(), this, ctx, inputs.Select(t => t.ShapeRef).ToArray());
         output.SetGradFn(node, 0);
+        ctx.SetProducer(output, node);
         return output;
     }
 }

@@ -33,6 +33,12 @@ public sealed class FunctionContext
         foreach (var t in outputs) NonDifferentiable.Add(t);
     }
 
+    /// <summary>A saved output names the node in the in-place error, as for built-in ops.</summary>
+    internal void SetProducer(Tensor output, Node node)
+    {
+        foreach (var s in saved) if (s.Holds(output)) s.SetProducer(node, 0);
+    }
+
     internal void Release()
     {
         foreach (var s in saved) s.Release();

@@ -97,6 +97,7 @@ public class CustomFunctionTests
         var e2 = Assert.Throws<InvalidOperationException>(() => z.Sum().Backward());
         Assert.Contains("has been modified by an inplace operation", e2.Message);
         Assert.Contains("(MyExpBackward)", e2.Message);
+        Assert.Contains("which is output 0 of MyExpBackward, is at version 1; expected version 0 instead.", e2.Message);
     }
 
     [Fact]
