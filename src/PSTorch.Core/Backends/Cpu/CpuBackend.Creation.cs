@@ -17,7 +17,7 @@ internal sealed unsafe partial class CpuBackend
     {
         long steps = dst.Numel();
         double step = steps > 1 ? (end - start) / (steps - 1) : 0;
-        long half = steps / 2;
+        long half = steps == 1 ? 1 : steps / 2; // a single point is start
         FillByIndex(dst, DType.Float64, (p, i0, i1) =>
         {
             double* o = (double*)p;
