@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
 
 namespace PSTorch.Backends.Cpu;
 
@@ -14,7 +15,35 @@ internal interface IReduceFunction<T> where T : unmanaged
 internal struct SumReduce<T> : IReduceFunction<T> where T : unmanaged, INumber<T>
 {
     public static T Combine(T a, T b) => a + b;
-    public static T Reduce(ReadOnlySpan<T> x) => TensorPrimitives.Sum(x);
+
+    /// <summary>
+    /// Four vector accumulators: each lane adds only n / (4 * lanes) values, which keeps a leaf of the pairwise
+    /// tree accurate (TensorPrimitives.Sum's single accumulator drifts on long runs of similar values).
+    /// </summary>
+    public static unsafe T Reduce(ReadOnlySpan<T> x)
+    {
+        int n = x.Length, i = 0;
+        T s = T.Zero;
+        if (Vector256.IsHardwareAccelerated && Vector256<T>.IsSupported && n >= 4 * Vector256<T>.Count)
+        {
+            int lanes = Vector256<T>.Count, step = 4 * lanes;
+            Vector256<T> a0 = Vector256<T>.Zero, a1 = a0, a2 = a0, a3 = a0;
+            fixed (T* p = x)
+            {
+                for (; i <= n - step; i += step)
+                {
+                    a0 += Vector256.Load(p + i);
+                    a1 += Vector256.Load(p + i + lanes);
+                    a2 += Vector256.Load(p + i + 2 * lanes);
+                    a3 += Vector256.Load(p + i + 3 * lanes);
+                }
+            }
+            s = Vector256.Sum((a0 + a1) + (a2 + a3));
+        }
+        for (; i < n; i++) s += x[i];
+        return s;
+    }
+
     public static void Combine(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> d) => TensorPrimitives.Add(a, b, d);
 }
 
@@ -46,7 +75,7 @@ internal struct MinReduce<T> : IReduceFunction<T> where T : unmanaged, INumber<T
 internal static unsafe class ReduceKernel<T, TFunction> where T : unmanaged where TFunction : IReduceFunction<T>
 {
     /// <summary>Elements reduced sequentially (vectorised) before pairwise combining takes over.</summary>
-    const long RowBlock = 2048;
+    const long RowBlock = 1024;
     /// <summary>Rows of the [n, inner] case added sequentially before pairwise combining takes over.</summary>
     const long ColumnBlock = 16;
     /// <summary>Columns handled at once in the [n, inner] case, so the partial sums stay in cache.</summary>
