@@ -12,7 +12,7 @@ internal static class TensorAssert
         Assert.Equal(expected.Length, values.Length);
         for (int i = 0; i < values.Length; i++)
         {
-            bool same = double.IsNaN(expected[i]) ? double.IsNaN(values[i]) : Math.Abs(expected[i] - values[i]) <= tolerance * Math.Max(1, Math.Abs(expected[i]));
+            bool same = expected[i] == values[i] || (double.IsNaN(expected[i]) ? double.IsNaN(values[i]) : Math.Abs(expected[i] - values[i]) <= tolerance * Math.Max(1, Math.Abs(expected[i])));
             Assert.True(same, $"element {i}: expected {expected[i]:R}, got {values[i]:R}");
         }
     }
