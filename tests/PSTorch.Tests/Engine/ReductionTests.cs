@@ -324,4 +324,16 @@ public class ReductionTests
         Close(d.Amin([0, 1]).ToArray<double>(), f.Amin([0, 1]), 1e-7);
         Assert.Equal(d.Argmax(1).ToArray<long>(), f.Argmax(1).ToArray<long>());
     }
+
+    [Fact]
+    public void ZeroDimensionalInputs()
+    {
+        var s = Torch.FromArray(new double[] { 3 }, []).RequiresGrad_();
+        Assert.Equal(3.0, (double)s.Sum(0).Item());
+        Assert.Equal(new long[0], s.Max(0).Values.Shape);
+        Assert.Equal(0L, s.Max(-1).Indices.Item());
+        Assert.Equal(1.0, (double)s.Softmax(0).Item());
+        Assert.Equal(3.0, (double)s.Mean().Item());
+        Assert.True(Torch.GradCheck(t => t[0].Prod(0) * t[0].Amax(), [s]));
+    }
 }
