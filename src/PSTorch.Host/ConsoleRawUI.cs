@@ -38,7 +38,8 @@ internal sealed class ConsoleRawUI : PSHostRawUserInterface
         get
         {
             if (Console.IsOutputRedirected) return RedirectedWidth;
-            try { return Math.Max(Console.WindowWidth, 20); }
+            // A terminal that reports no size (some pseudo-terminals) gets the redirected width.
+            try { return Console.WindowWidth > 0 ? Console.WindowWidth : RedirectedWidth; }
             catch (IOException) { return RedirectedWidth; }
         }
     }
@@ -48,7 +49,7 @@ internal sealed class ConsoleRawUI : PSHostRawUserInterface
         get
         {
             if (Console.IsOutputRedirected) return 50;
-            try { return Math.Max(Console.WindowHeight, 5); }
+            try { return Console.WindowHeight > 0 ? Console.WindowHeight : 50; }
             catch (IOException) { return 50; }
         }
     }

@@ -23,12 +23,14 @@ internal sealed class HostSession : IDisposable
     private readonly Runspace _runspace;
     private readonly ProgressRenderer _progress;
     private readonly HostConsole _console;
+    private readonly OutputCapture _capture;
     private readonly Lock _gate = new();
     private PowerShell? _running;
     private bool _stopping;
 
-    private HostSession(PSTorchHost host, Runspace runspace, ProgressRenderer progress, HostConsole console)
+    private HostSession(PSTorchHost host, Runspace runspace, ProgressRenderer progress, HostConsole console, OutputCapture capture)
     {
+        _capture = capture;
         _host = host;
         _runspace = runspace;
         _progress = progress;
@@ -42,7 +44,7 @@ internal sealed class HostSession : IDisposable
         var host = new PSTorchHost(new HostUserInterface(console, progress, capture, nonInteractive), capture);
         var runspace = RunspaceFactory.CreateRunspace(host, SessionStateFactory.Create());
         runspace.Open();
-        return new HostSession(host, runspace, progress, console);
+        return new HostSession(host, runspace, progress, console, capture);
     }
 
     public bool ShouldExit => _host.ShouldExit;
@@ -115,7 +117,7 @@ internal sealed class HostSession : IDisposable
         try
         {
             ps.Invoke(input: null, new PSInvocationSettings { AddToHistory = addToHistory });
-            return RunOutcome.Completed;
+            return ps.InvocationStateInfo.State == PSInvocationState.Stopped ? RunOutcome.Stopped : RunOutcome.Completed;
         }
         catch (PipelineStoppedException)
         {
@@ -137,24 +139,28 @@ internal sealed class HostSession : IDisposable
         }
     }
 
-    /// <summary>Prints a terminating error through Out-Default to the error stream, as pwsh's console host does.</summary>
+    /// <summary>
+    /// Prints a terminating error as pwsh does: rendered by Out-Default with $ErrorView (message,
+    /// and the script position where there is one), sent to standard error.
+    /// </summary>
     private void ReportException(Exception exception)
     {
         var record = exception is IContainsErrorRecord { ErrorRecord: { } inner }
             ? inner
             : new ErrorRecord(exception, "pstorch.UnhandledException", ErrorCategory.NotSpecified, targetObject: null);
-        var wrapped = new PSObject(record);
-        wrapped.Properties.Add(new PSNoteProperty("writeErrorStream", true));
         using var ps = PowerShell.Create();
         ps.Runspace = _runspace;
+        ps.AddCommand("Out-Default");
+        string rendered;
         try
         {
-            ps.AddCommand("Out-Default").Invoke(new[] { wrapped });
+            rendered = _capture.Capture(() => ps.Invoke(new[] { record }));
         }
         catch (RuntimeException)
         {
-            WriteError(exception.Message);
+            rendered = exception.Message;
         }
+        WriteError(string.IsNullOrWhiteSpace(rendered) ? exception.Message : rendered.Trim('\n', '\r'));
     }
 
     private void WriteError(string message)
