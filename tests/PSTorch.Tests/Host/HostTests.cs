@@ -1,6 +1,9 @@
 namespace PSTorch.Tests.Host;
 
-/// <summary>The built pstorch, run as a process: output, argument binding, exit codes, errors, prompt mode.</summary>
+/// <summary>
+/// pstorch end to end (a child process: arguments, streams, exit codes, prompt mode) and its
+/// session in process where only the host's behaviour matters (error reporting, exit codes).
+/// </summary>
 public sealed class HostTests
 {
     [Fact]
@@ -63,7 +66,7 @@ public sealed class HostTests
     [InlineData("Write-Error 'non-terminating'; 'continues'", 0)]
     public void FileExitCodes(string body, int expected)
     {
-        var run = PstorchProcess.Run("-File", PstorchProcess.WriteScript(body));
+        var run = InProcessHost.RunFile(PstorchProcess.WriteScript(body));
 
         Assert.True(run.ExitCode == expected, run.ToString());
     }
@@ -82,7 +85,7 @@ public sealed class HostTests
     {
         var script = PstorchProcess.WriteScript("'first'\nthrow 'the model exploded'\n'never'");
 
-        var run = PstorchProcess.Run("-File", script);
+        var run = InProcessHost.RunFile(script);
 
         Assert.Equal(1, run.ExitCode);
         Assert.Equal("first\n", run.Stdout);
@@ -94,7 +97,7 @@ public sealed class HostTests
     [Fact]
     public void NonTerminatingErrorsWarningsAndVerboseGoToStderr()
     {
-        var run = PstorchProcess.Run("-c", "Write-Error 'bad input'; Write-Warning 'careful'; Write-Verbose 'details' -Verbose; Write-Verbose 'hidden'; 'out'");
+        var run = InProcessHost.RunCommand("Write-Error 'bad input'; Write-Warning 'careful'; Write-Verbose 'details' -Verbose; Write-Verbose 'hidden'; 'out'");
 
         Assert.Equal("out\n", run.Stdout);
         Assert.Contains("bad input", run.Stderr);
@@ -106,7 +109,7 @@ public sealed class HostTests
     [Fact]
     public void ParseErrorFailsTheCommand()
     {
-        var run = PstorchProcess.Run("-c", "if (");
+        var run = InProcessHost.RunCommand("if (");
 
         Assert.Equal(1, run.ExitCode);
         Assert.Contains("Missing", run.Stderr);
@@ -115,7 +118,7 @@ public sealed class HostTests
     [Fact]
     public void MissingScriptFileExits64()
     {
-        var run = PstorchProcess.Run("-File", "/no/such/script.ps1");
+        var run = InProcessHost.RunFile("/no/such/script.ps1");
 
         Assert.Equal(64, run.ExitCode);
         Assert.Contains("/no/such/script.ps1", run.Stderr);

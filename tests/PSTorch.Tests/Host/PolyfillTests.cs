@@ -1,11 +1,11 @@
 namespace PSTorch.Tests.Host;
 
-/// <summary>The utility cmdlets pstorch adds, run through pstorch so they meet the real host.</summary>
+/// <summary>The utility cmdlets pstorch adds, run on pstorch's host so they meet its user interface.</summary>
 public sealed class PolyfillTests
 {
     private static string Output(string command)
     {
-        var run = PstorchProcess.Run("-c", command);
+        var run = InProcessHost.RunCommand(command);
         Assert.True(run.ExitCode == 0 && run.Stderr == "", run.ToString());
         return run.Stdout;
     }
