@@ -33,9 +33,9 @@ internal sealed unsafe partial class CpuBackend
         if (rows == 1 && n >= StridedLoop.ParallelThreshold * 4)
         {
             // one long row: each core sums a half, then the halves are added
-            int workers = Environment.ProcessorCount;
+            int workers = CpuThreads.Count;
             var partial = new T[workers];
-            Parallel.For(0, workers, w =>
+            Parallel.For(0, workers, CpuThreads.ParallelOptions, w =>
             {
                 long a = n * w / workers, b = n * (w + 1) / workers;
                 partial[w] = PairwiseSum(s + a, b - a);
@@ -46,7 +46,7 @@ internal sealed unsafe partial class CpuBackend
             return;
         }
         if (rows * n >= StridedLoop.ParallelThreshold && rows > 1)
-            Parallel.For(0, rows, r => d[r] = PairwiseSum(s + r * n, n));
+            Parallel.For(0, rows, CpuThreads.ParallelOptions, r => d[r] = PairwiseSum(s + r * n, n));
         else
             for (long r = 0; r < rows; r++) d[r] = PairwiseSum(s + r * n, n);
     }
