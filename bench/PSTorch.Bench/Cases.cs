@@ -38,6 +38,8 @@ public static class Cases
         list.Add(new("tiny_add_grad", "tiny", "c = a + b on 1x1 tensors, a requires grad (records the graph)", () => Tiny("tiny_add_grad", true)));
 
         list.Add(new("red_sum", "red", "sum over 16M floats", RedSum));
+        list.Add(new("red_softmax", "red", "softmax over rows of 4096x1024", RedSoftmax));
+        list.Add(new("red_ce_fwdbwd", "red", "log_softmax + nll_loss fwd+bwd, logits 1024x10", RedCrossEntropy));
         return list;
     }
 
@@ -77,5 +79,31 @@ public static class Cases
         using var a = Inputs.Randn(M16);
         return Measure.Op("red_sum", "red", P(("numel", M16), ("dtype", "float32")), Threads,
             () => a.Sum().Dispose(), 4.0 * M16 / 1e9, "GB/s");
+    }
+
+    static Result RedSoftmax()
+    {
+        using var x = Inputs.Randn(4096, 1024);
+        return Measure.Op("red_softmax", "red", P(("shape", "4096x1024"), ("dim", 1)), Threads,
+            () => x.Softmax(1).Dispose(), 2 * 4.0 * 4096 * 1024 / 1e9, "GB/s", "GB/s counts read x + write y once");
+    }
+
+    /// <summary>Cross-entropy as log_softmax + nll_loss (mean), forward and backward, on a fresh leaf each call as the peer does.</summary>
+    static Result RedCrossEntropy()
+    {
+        using var logits = Inputs.Randn(1024, 10);
+        using var target = Inputs.RandInt(10, 1024);
+        return Measure.Op("red_ce_fwdbwd", "red", P(("logits", "1024x10"), ("loss", "nll_loss(log_softmax(x,1))"), ("reduction", "mean")),
+            Threads, () =>
+            {
+                using var leaf = logits.Detach().RequiresGrad_(true);
+                using var logProbs = leaf.LogSoftmax(1);
+                using var column = target.Unsqueeze(1);
+                using var picked = logProbs.Gather(1, column);
+                using var negated = -picked;
+                using var loss = negated.Mean();
+                loss.Backward();
+                leaf.Grad?.Dispose();
+            }, 1.0, "calls/s");
     }
 }

@@ -1,16 +1,19 @@
 namespace PSTorch.Backends;
 
-/// <summary>Kernels of advanced indexing. Index tensors are contiguous int64, already checked to be in range.</summary>
+/// <summary>
+/// Gather and scatter along one dimension with int64 indices that the op has already checked to be in range,
+/// and the index preparation of advanced indexing.
+/// </summary>
 internal partial interface IBackend
 {
-    /// <summary>dst[i, ...] = src[index[i], ...]: contiguous dst and src of one dtype, read as rows along dimension 0.</summary>
-    void IndexSelect(Tensor dst, Tensor src, Tensor index);
+    /// <summary>dst[p] = src[p with coordinate dim replaced by index[p]], for every position p of dst (index has dst's shape, possibly expanded).</summary>
+    void Gather(Tensor dst, Tensor src, int dim, Tensor index);
 
-    /// <summary>dst[index[i], ...] = src[i, ...] (the last write wins for repeated indices); contiguous, one dtype.</summary>
-    void IndexCopy(Tensor dst, Tensor index, Tensor src);
-
-    /// <summary>dst[index[i], ...] += src[i, ...] (repeated indices accumulate); contiguous, one floating or int64 dtype.</summary>
-    void IndexAdd(Tensor dst, Tensor index, Tensor src);
+    /// <summary>
+    /// dst[p with coordinate dim replaced by index[p]] = src[p] (or += when <paramref name="accumulate"/>), for every
+    /// position p of index; src is viewed with index's shape. Several positions may target one element.
+    /// </summary>
+    void Scatter(Tensor dst, int dim, Tensor index, Tensor src, bool accumulate);
 
     /// <summary>The coordinates of the true elements of a contiguous bool mask, as an int64 tensor [count, ndim] in row-major order.</summary>
     Tensor Nonzero(Tensor mask);

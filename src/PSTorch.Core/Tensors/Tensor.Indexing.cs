@@ -248,9 +248,7 @@ public partial class Tensor
         using (GradMode.Set(false))
         {
             var rows = src.Permute(plan.Order).Reshape([plan.Total, .. plan.Rest]).Contiguous();
-            var gathered = Empty(plan.RowsShape, src.DType, src.Device);
-            Backend.For(src).IndexSelect(gathered, rows, plan.Linear);
-            result = gathered.View(plan.FrontShape).Permute(plan.ToResult()).Contiguous();
+            result = rows.IndexSelect(0, plan.Linear).View(plan.FrontShape).Permute(plan.ToResult()).Contiguous();
         }
         if (Graph.ShouldRecord(src))
         {
@@ -259,7 +257,7 @@ public partial class Tensor
             {
                 var front = g.Permute(Inverse(plan.ToResult())).Contiguous().View(plan.RowsShape);
                 var sum = Torch.Zeros([plan.Total, .. plan.Rest], g.DType, g.Device);
-                Backend.For(g).IndexAdd(sum, plan.Linear, front);
+                sum.IndexAdd_(0, plan.Linear, front);
                 return [sum.View([.. plan.IndexedSizes, .. plan.Rest]).Permute(Inverse(plan.Order))];
             });
         }
@@ -280,7 +278,7 @@ public partial class Tensor
         var rowsOfValue = spread.Permute(Inverse(plan.ToResult())).Contiguous().View(plan.RowsShape);
         var permuted = dst.Permute(plan.Order);
         var rows = permuted.Contiguous();
-        Backend.For(dst).IndexCopy(rows.View([plan.Total, .. plan.Rest]), plan.Linear, rowsOfValue);
+        Backend.For(dst).Scatter(rows.View([plan.Total, .. plan.Rest]), 0, Ops.Indexing.AlongDim(plan.Linear, plan.RowsShape, 0), rowsOfValue, accumulate: false);
         // Contiguous() copied when dst's layout cannot be addressed as rows: write the rows back.
         if (!ReferenceEquals(rows, permuted)) permuted.CopyFrom(rows);
     }

@@ -1,255 +1,176 @@
 using PSTorch;
 using Xunit;
+using static PSTorch.Tests.Engine.TensorAssert;
 
 namespace PSTorch.Tests.Engine;
 
 public class IndexingTests
 {
-    static Tensor Arange(long n, params long[] shape) =>
-        Torch.FromArray(Enumerable.Range(0, (int)n).Select(i => (float)i).ToArray(), shape.Length == 0 ? [n] : shape);
-
-    static Tensor Arange64(long n, params long[] shape) =>
-        Torch.FromArray(Enumerable.Range(0, (int)n).Select(i => (double)i / 7 - 0.5).ToArray(), shape.Length == 0 ? [n] : shape);
+    static readonly double[] Six = [1, 2, 3, 4, 5, 6];
 
     [Fact]
-    public void IntegerSelectsAndNegativeCountsFromTheEnd()
+    public void GatherAlongEachDim()
     {
-        var t = Arange(12, 3, 4);
-        Assert.Equal(new float[] { 4, 5, 6, 7 }, t[1].ToArray<float>());
-        Assert.Equal(new float[] { 8, 9, 10, 11 }, t[-1].ToArray<float>());
-        Assert.Equal(6f, t[1, 2].Item<float>());
-        Assert.Equal(11f, t[-1, -1].Item<float>());
-        Assert.Empty(t[1, 2].Shape);
+        var x = Doubles(Six, 2, 3);
+        Close([1, 1, 5, 4], x.Gather(1, Longs([0, 0, 1, 0], 2, 2)));
+        Close([4, 2, 6, 1, 5, 3], x.Gather(0, Longs([1, 0, 1, 0, 1, 0], 2, 3)));
+        Close([3, 4], x.Gather(-1, Longs([2, 0], 2, 1)));
+        // int32 indices are accepted, transposed sources are read through their strides
+        Close([4, 2], x.T().Gather(1, Torch.FromArray(new int[] { 1, 0 }, [2, 1])));
+        Assert.Equal(DType.Float64, x.Gather(1, Longs([0], 1, 1)).DType);
     }
 
     [Fact]
-    public void OutOfRangeIndexGivesPyTorchsMessage()
+    public void GatherErrors()
     {
-        var t = Arange(12, 3, 4);
-        var e = Assert.Throws<IndexOutOfRangeException>(() => t[3]);
-        Assert.Equal("index 3 is out of bounds for dimension 0 with size 3", e.Message);
-        e = Assert.Throws<IndexOutOfRangeException>(() => t[0, -5]);
-        Assert.Equal("index -5 is out of bounds for dimension 1 with size 4", e.Message);
-        e = Assert.Throws<IndexOutOfRangeException>(() => t[0, 0, 0]);
-        Assert.Equal("too many indices for tensor of dimension 2", e.Message);
+        var x = Doubles(Six, 2, 3);
+        var e = Assert.Throws<IndexOutOfRangeException>(() => x.Gather(1, Longs([5], 1, 1)));
+        Assert.Equal("index 5 is out of bounds for dimension 1 with size 3", e.Message);
+        e = Assert.Throws<IndexOutOfRangeException>(() => x.Gather(0, Longs([-1], 1, 1)));
+        Assert.Equal("index -1 is out of bounds for dimension 0 with size 2", e.Message);
+        Assert.Throws<ArgumentException>(() => x.Gather(1, Longs([0, 1])));
+        var size = Assert.Throws<ArgumentException>(() => x.Gather(1, Longs([0, 0, 0], 3, 1)));
+        Assert.StartsWith("Size does not match at dimension 0", size.Message);
+        var dtype = Assert.Throws<InvalidOperationException>(() => x.Gather(1, Doubles([0], 1, 1)));
+        Assert.Equal("gather(): Expected dtype int64 for index", dtype.Message);
     }
 
     [Fact]
-    public void RangesSliceLikePython()
+    public void GatherGradientAccumulatesRepeatedIndices()
     {
-        var t = Arange(6);
-        Assert.Equal(new float[] { 1, 2 }, t[1..3].ToArray<float>());
-        Assert.Equal(new float[] { 4, 5 }, t[^2..].ToArray<float>());
-        Assert.Equal(new float[] { 0, 1, 2, 3 }, t[..^2].ToArray<float>());
-        Assert.Empty(t[^0..].ToArray<float>());
-        Assert.Equal(6, t[..].Numel());
-    }
-
-    [Theory]
-    [InlineData("1:3", new float[] { 1, 2 })]
-    [InlineData(":", new float[] { 0, 1, 2, 3, 4, 5 })]
-    [InlineData("::2", new float[] { 0, 2, 4 })]
-    [InlineData("1::2", new float[] { 1, 3, 5 })]
-    [InlineData("-2:", new float[] { 4, 5 })]
-    [InlineData(":-4", new float[] { 0, 1 })]
-    [InlineData("-100:100", new float[] { 0, 1, 2, 3, 4, 5 })]
-    [InlineData("4:2", new float[] { })]
-    [InlineData("...", new float[] { 0, 1, 2, 3, 4, 5 })]
-    public void SliceStringsFollowPythonSemantics(string index, float[] expected)
-    {
-        var t = Arange(6);
-        Assert.Equal(expected, t[index].ToArray<float>());
-        Assert.Equal(expected, t.Index(index).ToArray<float>());
+        var x = Leaf(Six, 2, 3);
+        var y = x.Gather(1, Longs([2, 2, 0, 1], 2, 2));
+        Assert.Equal("GatherBackward0", y.GradFn!.Name);
+        y.Sum().Backward();
+        Close([0, 0, 2, 1, 1, 0], x.Grad!);
+        var a = Leaf([0.3, -1, 2.5, 0.7, 1.1, -0.4], 2, 3);
+        Assert.True(Torch.GradCheck(t => t[0].Gather(0, Longs([1, 1, 0, 0, 1, 1], 2, 3)), [a]));
     }
 
     [Fact]
-    public void SliceMethodMatchesStringForm()
+    public void ScatterAndScatterAdd()
     {
-        var t = Arange(10);
-        Assert.Equal(new float[] { 7, 9 }, t[TensorIndex.Slice(-3, null, 2)].ToArray<float>());
-        Assert.Equal(new float[] { 1, 4, 7 }, t[TensorIndex.Slice(1, 8, 3)].ToArray<float>());
+        var src = Doubles(Six, 2, 3);
+        var index = Longs([0, 1, 2, 2, 0, 1], 2, 3);
+        Close([1, 2, 3, 5, 6, 4, 0, 0, 0], Torch.Zeros([3, 3], DType.Float64).Scatter(1, index, src));
+        Close([5, 6, 0, 0, 0, 0, 0, 0, 0], Torch.Zeros([3, 3], DType.Float64).Scatter(0, Longs([0, 0], 1, 2), src.Narrow(0, 1, 1).Narrow(1, 1, 2)));
+        var added = Torch.Zeros([2, 3], DType.Float64).ScatterAdd(1, Longs([0, 0, 2, 1, 1, 1], 2, 3), src);
+        Close([3, 0, 3, 0, 15, 0], added);
+        var filled = Torch.Zeros([2, 3], DType.Float64).Scatter(1, Longs([1, 0], 2, 1), 7.0);
+        Close([0, 7, 0, 7, 0, 0], filled);
     }
 
     [Fact]
-    public void NonPositiveStepIsRejected()
+    public void ScatterInPlaceBumpsTheVersion()
     {
-        var t = Arange(6);
-        Assert.Equal("step must be greater than zero", Assert.Throws<ArgumentException>(() => t["::0"]).Message);
-        Assert.Equal("step must be greater than zero", Assert.Throws<ArgumentException>(() => t[TensorIndex.Slice(null, null, -1)]).Message);
+        var t = Torch.Zeros([4], DType.Float64);
+        int v = t.Version;
+        var r = t.ScatterAdd_(0, Longs([1, 1, 3]), Doubles([1, 2, 3]));
+        Assert.Same(t, r);
+        Close([0, 3, 0, 3], t);
+        Assert.True(t.Version > v);
+        t.Scatter_(0, Longs([0]), Doubles([9]));
+        Close([9, 3, 0, 3], t);
+        t.Scatter_(0, Longs([2]), -1.0);
+        Close([9, 3, -1, 3], t);
+        var e = Assert.Throws<IndexOutOfRangeException>(() => t.Scatter_(0, Longs([4]), 0.0));
+        Assert.Equal("index 4 is out of bounds for dimension 0 with size 4", e.Message);
+        Assert.Throws<InvalidOperationException>(() => t.Scatter_(0, Longs([0]), Torch.FromArray(new float[] { 1 })));
     }
 
     [Fact]
-    public void MixedIndicesFromPowerShellStyleArguments()
+    public void ScatterGradients()
     {
-        var t = Arange(24, 2, 3, 4);
-        var r = t.Index(1, "1:3", null, "::3");
-        Assert.Equal(new long[] { 2, 1, 2 }, r.Shape);
-        Assert.Equal(new float[] { 16, 19, 20, 23 }, r.ToArray<float>());
-        Assert.Equal(r.ToArray<float>(), t["1, 1:3, None, ::3"].ToArray<float>());
-        Assert.Equal(r.ToArray<float>(), t.Index(1L, 1..3, TensorIndex.None, "::3").ToArray<float>());
+        var self = Leaf([0.3, -1, 2.5, 0.7, 1.1, -0.4], 2, 3);
+        var src = Leaf([1.5, -0.5, 2, 0.25], 2, 2);
+        var index = Longs([2, 0, 1, 2], 2, 2);
+        Assert.Equal("ScatterBackward0", self.Scatter(1, index, src).GradFn!.Name);
+        Assert.Equal("ScatterAddBackward0", self.ScatterAdd(1, index, src).GradFn!.Name);
+        Assert.True(Torch.GradCheck(t => t[0].Scatter(1, index, t[1]), [self, src]));
+        Assert.True(Torch.GradCheck(t => t[0].ScatterAdd(1, Longs([0, 0, 1, 1], 2, 2), t[1]), [self, src]));
+        Assert.True(Torch.GradCheck(t => t[0].Scatter(0, Longs([1, 0], 1, 2), 3.0), [self]));
+        // scatter's in-place form under autograd: the overwritten values get no gradient
+        var y = self * 1;
+        y.Scatter_(1, Longs([0], 1, 1), src.Narrow(0, 0, 1).Narrow(1, 0, 1));
+        y.Sum().Backward();
+        Close([0, 1, 1, 1, 1, 1], self.Grad!);
+        Close([1, 0, 0, 0], src.Grad!);
     }
 
     [Fact]
-    public void EllipsisAndNoneInsertAndSkipDimensions()
+    public void IndexSelectRowsAndColumns()
     {
-        var t = Arange(24, 2, 3, 4);
-        Assert.Equal(new long[] { 2, 3 }, t[TensorIndex.Ellipsis, 1].Shape);
-        Assert.Equal(new float[] { 1, 5, 9, 13, 17, 21 }, t["...", 1].ToArray<float>());
-        Assert.Equal(new long[] { 1, 2, 3, 4 }, t[TensorIndex.None].Shape);
-        Assert.Equal(new long[] { 2, 3, 4, 1 }, t["...", "None"].Shape);
-        Assert.Equal(new long[] { 1, 3, 4 }, t[0, TensorIndex.None].Shape);
-        Assert.Equal(new long[] { 3, 1, 4 }, t[0, ":", TensorIndex.None].Shape);
-        Assert.Throws<IndexOutOfRangeException>(() => t["...", 0, "..."]);
+        var x = Doubles(Six, 2, 3);
+        Close([4, 5, 6, 1, 2, 3, 4, 5, 6], x.IndexSelect(0, Longs([1, 0, 1])));
+        Close([3, 1, 6, 4], x.IndexSelect(1, Torch.FromArray(new int[] { 2, 0 })));
+        Close([2, 5], x.IndexSelect(-1, Torch.Full([], 1, DType.Int64)));
+        Close([2, 5], x.T().IndexSelect(0, Longs([1])));
+        Assert.Equal(new long[] { 0, 3 }, x.IndexSelect(0, Torch.Zeros([0], DType.Int64)).Shape);
+        var e = Assert.Throws<IndexOutOfRangeException>(() => x.IndexSelect(0, Longs([2])));
+        Assert.Equal("index out of range in self", e.Message);
+        var v = Assert.Throws<ArgumentException>(() => x.IndexSelect(0, Longs([0, 1], 1, 2)));
+        Assert.Equal("index_select(): Index is supposed to be a vector", v.Message);
     }
 
     [Fact]
-    public void BasicIndexingReturnsViewsSharingStorage()
+    public void IndexSelectGradientAndIndexAdd()
     {
-        var t = Arange(12, 3, 4);
-        var row = t[1];
-        var column = t[":", 2];
-        var strided = t["::2", "1::2"];
-        Assert.True(row.SharesStorageWith(t));
-        Assert.True(column.SharesStorageWith(t));
-        Assert.True(strided.SharesStorageWith(t));
-        Assert.False(column.IsContiguous());
-        column.Fill_(-1);
-        Assert.Equal(new float[] { 4, 5, -1, 7 }, row.ToArray<float>());
-        Assert.Equal(new float[] { 1, 3, 9, 11 }, strided.ToArray<float>());
+        var x = Leaf(Six, 3, 2);
+        var y = x.IndexSelect(0, Longs([2, 0, 2]));
+        Assert.Equal("IndexSelectBackward0", y.GradFn!.Name);
+        y.Sum().Backward();
+        Close([1, 1, 0, 0, 2, 2], x.Grad!);
+        Assert.True(Torch.GradCheck(t => t[0].IndexSelect(1, Longs([1, 1, 0])), [Leaf([0.3, -1, 2.5, 0.7, 1.1, -0.4], 3, 2)]));
+
+        var target = Torch.Ones([3, 2], DType.Float64);
+        target.IndexAdd_(0, Longs([2, 0, 2]), Doubles(Six, 3, 2));
+        Close([4, 5, 1, 1, 7, 9], target);
+        Close([1, 1, 1, 1, 1 + 2 * 1 + 2 * 5, 1 + 2 * 2 + 2 * 6], Torch.Ones([3, 2], DType.Float64).IndexAdd(0, Longs([2, 2]), Doubles([1, 2, 5, 6], 2, 2), alpha: 2));
+        var e = Assert.Throws<IndexOutOfRangeException>(() => target.IndexAdd_(0, Longs([3]), Doubles([1, 1], 1, 2)));
+        Assert.Equal("index out of range in self", e.Message);
+
+        var self = Leaf([0.3, -1, 2.5, 0.7, 1.1, -0.4], 3, 2);
+        var source = Leaf([1.5, -0.5, 2, 0.25], 2, 2);
+        Assert.Equal("IndexAddBackward0", self.IndexAdd(0, Longs([1, 1]), source).GradFn!.Name);
+        Assert.True(Torch.GradCheck(t => t[0].IndexAdd(0, Longs([1, 1]), t[1], alpha: -3) * t[0], [self, source]));
     }
 
     [Fact]
-    public void IndexTensorGathersACopy()
+    public void MaskedFillBroadcastsTheMask()
     {
-        var t = Arange(12, 3, 4);
-        var idx = Torch.FromArray(new long[] { 2, 0, -1 });
-        var r = t[idx];
-        Assert.Equal(new long[] { 3, 4 }, r.Shape);
-        Assert.Equal(new float[] { 8, 9, 10, 11, 0, 1, 2, 3, 8, 9, 10, 11 }, r.ToArray<float>());
-        Assert.False(r.SharesStorageWith(t));
-        var cols = t[":", Torch.FromArray(new long[] { 3, 1 })];
-        Assert.Equal(new float[] { 3, 1, 7, 5, 11, 9 }, cols.ToArray<float>());
-        var oob = Assert.Throws<IndexOutOfRangeException>(() => t[Torch.FromArray(new long[] { 0, 3 })]);
-        Assert.Equal("index 3 is out of bounds for dimension 0 with size 3", oob.Message);
+        var x = Doubles(Six, 2, 3);
+        var mask = Torch.FromArray(new[] { true, false, true });
+        Close([0, 2, 0, 0, 5, 0], x.MaskedFill(mask, 0));
+        Close([-1, 2, -1, 4, 5, 6], x.MaskedFill(Torch.FromArray(new[] { true, false, true, false, false, false }, [2, 3]), -1));
+        Assert.Equal(new long[] { 2, 2, 3 }, x.MaskedFill(Torch.FromArray(new[] { true, false }, [2, 1, 1]), 0).Shape);
+        var ints = Torch.FromArray(new long[] { 1, 2, 3 });
+        Assert.Equal(new long[] { 1, 9, 3 }, ints.MaskedFill(Torch.FromArray(new[] { false, true, false }), 9).ToArray<long>());
     }
 
     [Fact]
-    public void SeveralIndexTensorsBroadcastTogether()
+    public void MaskedFillInPlaceAndErrors()
     {
-        var t = Arange(24, 2, 3, 4);
-        var rows = Torch.FromArray(new long[] { 0, 1 }, [2, 1]);
-        var cols = Torch.FromArray(new long[] { 1, 2, 3 });
-        // adjacent advanced indices keep their place: [2, (2,3)] -> [2, 2, 3]
-        var adjacent = t[":", rows, cols];
-        Assert.Equal(new long[] { 2, 2, 3 }, adjacent.Shape);
-        Assert.Equal(new float[] { 1, 2, 3, 5, 6, 7, 13, 14, 15, 17, 18, 19 }, adjacent.ToArray<float>());
-        // separated advanced indices move to the front: [(2,), 3]
-        var separated = t[Torch.FromArray(new long[] { 1, 0 }), ":", Torch.FromArray(new long[] { 0, 3 })];
-        Assert.Equal(new long[] { 2, 3 }, separated.Shape);
-        Assert.Equal(new float[] { 12, 16, 20, 3, 7, 11 }, separated.ToArray<float>());
+        var x = Doubles(Six, 2, 3);
+        var r = x.MaskedFill_(Torch.FromArray(new[] { false, true, false }), double.NegativeInfinity);
+        Assert.Same(x, r);
+        Close([1, double.NegativeInfinity, 3, 4, double.NegativeInfinity, 6], x, 0);
+        var e = Assert.Throws<InvalidOperationException>(() => x.MaskedFill(Longs([1, 0, 1]), 0));
+        Assert.Equal("masked_fill_ only supports boolean masks, but got mask with dtype long int", e.Message);
+        Assert.Throws<ArgumentException>(() => x.MaskedFill_(Torch.FromArray(new[] { true, false }, [2, 1, 1]), 0));
     }
 
     [Fact]
-    public void BoolMaskSelectsTrueElements()
+    public void MaskedFillGradient()
     {
-        var t = Arange(6, 2, 3);
-        var mask = t > 2.5;
-        Assert.Equal(new float[] { 3, 4, 5 }, t[mask].ToArray<float>());
-        var rowMask = Torch.FromArray(new[] { false, true });
-        Assert.Equal(new long[] { 1, 3 }, t[rowMask].Shape);
-        var e = Assert.Throws<IndexOutOfRangeException>(() => t[Torch.FromArray(new[] { true, false, true })]);
-        Assert.Equal("The shape of the mask [3] at index 0 does not match the shape of the indexed tensor [2, 3] at index 0", e.Message);
-    }
-
-    [Fact]
-    public void GradFnNamesOfIndexing()
-    {
-        var x = Torch.Ones([3, 4], requiresGrad: true);
-        Assert.Equal("SelectBackward0", x[0].GradFn!.Name);
-        Assert.Equal("SliceBackward0", x["1:"].GradFn!.Name);
-        Assert.Equal("UnsqueezeBackward0", x[TensorIndex.None].GradFn!.Name);
-        Assert.Equal("IndexBackward0", x[Torch.FromArray(new long[] { 0 })].GradFn!.Name);
-    }
-
-    [Fact]
-    public void GradCheckBasicIndexing()
-    {
-        var x = Arange64(24, 2, 3, 4).RequiresGrad_();
-        Assert.True(Torch.GradCheck(a => a[0][0]["1:", "::2"] * 3, [x]));
-        Assert.True(Torch.GradCheck(a => a[0]["...", -1, TensorIndex.None].Sin(), [x]));
-        // non-contiguous input
-        Assert.True(Torch.GradCheck(a => a[0].Transpose(0, 2)[1..3, 1].Exp(), [x]));
-    }
-
-    [Fact]
-    public void GradCheckAdvancedIndexingAccumulatesRepeatedIndices()
-    {
-        var x = Arange64(12, 3, 4).RequiresGrad_();
-        var idx = Torch.FromArray(new long[] { 0, 2, 0, 0 });
-        Assert.True(Torch.GradCheck(a => a[0][idx], [x]));
-        Assert.True(Torch.GradCheck(a => a[0].T()[":", Torch.FromArray(new long[] { 1, 1, 2 })].Cos(), [x]));
-        Assert.True(Torch.GradCheck(a => a[0][a[0].Detach() > 0], [x]));
-        var y = x[idx].Sum();
-        y.Backward();
-        Assert.Equal(new double[] { 3, 3, 3, 3, 0, 0, 0, 0, 1, 1, 1, 1 }, x.Grad!.ToArray<double>());
-    }
-
-    [Fact]
-    public void SetterWritesThroughViewsAndBumpsTheVersion()
-    {
-        var t = Arange(12, 3, 4);
-        int before = t.Version;
-        t[0] = 5;
-        Assert.Equal(new float[] { 5, 5, 5, 5 }, t[0].ToArray<float>());
-        Assert.Equal(before + 1, t.Version);
-        t[":", 1] = Torch.FromArray(new float[] { -1, -2, -3 });
-        Assert.Equal(new float[] { 5, -1, 5, 5, 4, -2, 6, 7, 8, -3, 10, 11 }, t.ToArray<float>());
-        t["1:", "2:"] = Torch.FromArray(new float[] { 100, 200 });  // broadcast over rows
-        Assert.Equal(new float[] { 100, 200, 100, 200 }, t["1:", "2:"].ToArray<float>());
-        t.IndexPut_([-1, -1], 0.5);
-        Assert.Equal(0.5f, t[2, 3].Item<float>());
-        var e = Assert.Throws<ArgumentException>(() => t[0] = Torch.FromArray(new float[] { 1, 2, 3 }));
-        Assert.Contains("must match the existing size", e.Message);
-    }
-
-    [Fact]
-    public void SetterWithIndexTensorAndMask()
-    {
-        var t = Arange(6, 2, 3);
-        t[t > 3.5] = 0;
-        Assert.Equal(new float[] { 0, 1, 2, 3, 0, 0 }, t.ToArray<float>());
-        t[":", Torch.FromArray(new long[] { 2, 0 })] = Torch.FromArray(new float[] { 7, 8 });
-        Assert.Equal(new float[] { 8, 1, 7, 8, 0, 7 }, t.ToArray<float>());
-        // a non-contiguous target is written through
-        var tt = Arange(6, 2, 3).T();
-        tt[Torch.FromArray(new long[] { 1 })] = -1;
-        Assert.Equal(new float[] { 0, 3, -1, -1, 2, 5 }, tt.ToArray<float>());
-        var e = Assert.Throws<ArgumentException>(() => t[Torch.FromArray(new long[] { 0, 1 })] = Torch.FromArray(new float[] { 1, 2 }));
-        Assert.Equal("shape mismatch: value tensor of shape [2] cannot be broadcast to indexing result of shape [2, 3]", e.Message);
-    }
-
-    [Fact]
-    public void SetterOnLeafRequiringGradFollowsInPlaceRules()
-    {
-        var x = Torch.Ones([3], requiresGrad: true);
-        var e = Assert.Throws<InvalidOperationException>(() => x[0] = 2.0);
-        Assert.Equal("a leaf Variable that requires grad is being used in an in-place operation.", e.Message);
-        using (Torch.NoGrad()) x[0] = 2.0;
-        Assert.Equal(new float[] { 2, 1, 1 }, x.ToArray<float>());
-    }
-
-    [Fact]
-    public void SetterUnderAutogradRecordsCopySlices()
-    {
-        var a = Torch.FromArray(new double[] { 1, 2, 3, 4 }, requiresGrad: true);
-        var v = Torch.FromArray(new double[] { 10, 20 }, requiresGrad: true);
-        var y = a * 1;
-        y["1:3"] = v;
-        Assert.Equal("CopySlices", y.GradFn!.Name);
-        Assert.Equal(new double[] { 1, 10, 20, 4 }, y.ToArray<double>());
-        (y * Torch.FromArray(new double[] { 1, 2, 3, 4 })).Sum().Backward();
-        Assert.Equal(new double[] { 1, 0, 0, 4 }, a.Grad!.ToArray<double>());
-        Assert.Equal(new double[] { 2, 3 }, v.Grad!.ToArray<double>());
-        Assert.True(Torch.GradCheck(i => { var z = i[0] * 2; z[Torch.FromArray(new long[] { 3, 0 })] = i[1].Exp(); return z; }, [a, v]));
+        var x = Leaf(Six, 2, 3);
+        var mask = Torch.FromArray(new[] { true, false, true });
+        var y = x.MaskedFill(mask, 5);
+        Assert.Equal("MaskedFillBackward0", y.GradFn!.Name);
+        (y * y).Sum().Backward();
+        Close([0, 4, 0, 0, 10, 0], x.Grad!);
+        Assert.True(Torch.GradCheck(t => t[0].MaskedFill(Torch.FromArray(new[] { true, false }, [2, 1, 1]), 0).Exp(), [Leaf([0.3, -1, 2.5, 0.7, 1.1, -0.4], 2, 3)]));
+        var z = Leaf([1, 2, 3]) * 2;
+        z.MaskedFill_(mask, 0);
+        Assert.Equal("MaskedFillBackward0", z.GradFn!.Name);
     }
 }

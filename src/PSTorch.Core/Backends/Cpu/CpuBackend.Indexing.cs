@@ -4,52 +4,63 @@ namespace PSTorch.Backends.Cpu;
 
 internal sealed unsafe partial class CpuBackend
 {
-    /// <summary>Bytes in one row along dimension 0 of a contiguous tensor.</summary>
-    static long RowBytes(Tensor t) => t.NDim == 0 || t.ShapeRef[0] == 0 ? 0 : t.Numel() / t.ShapeRef[0] * t.ElementSize();
-
-    public void IndexSelect(Tensor dst, Tensor src, Tensor index)
+    public void Gather(Tensor dst, Tensor src, int dim, Tensor index)
     {
-        long row = RowBytes(src), n = index.Numel();
-        byte* d = (byte*)dst.DataPointer, s = (byte*)src.DataPointer;
-        long* idx = index.Ptr<long>();
-        for (long i = 0; i < n; i++) Buffer.MemoryCopy(s + idx[i] * row, d + i * row, row, row);
+        long dimStride = src.StridesRef[dim];
+        var lines = LineView(src, dst.ShapeRef, dim);
+        switch (dst.DType.ElementSize())
+        {
+            case 1: Run(new GatherRow<byte> { DimStride = dimStride }, dst, lines, index); break;
+            case 2: Run(new GatherRow<short> { DimStride = dimStride }, dst, lines, index); break;
+            case 4: Run(new GatherRow<int> { DimStride = dimStride }, dst, lines, index); break;
+            default: Run(new GatherRow<long> { DimStride = dimStride }, dst, lines, index); break;
+        }
     }
 
-    public void IndexCopy(Tensor dst, Tensor index, Tensor src)
+    public void Scatter(Tensor dst, int dim, Tensor index, Tensor src, bool accumulate)
     {
-        long row = RowBytes(dst), n = index.Numel();
-        byte* d = (byte*)dst.DataPointer, s = (byte*)src.DataPointer;
-        long* idx = index.Ptr<long>();
-        for (long i = 0; i < n; i++) Buffer.MemoryCopy(s + i * row, d + idx[i] * row, row, row);
-    }
-
-    public void IndexAdd(Tensor dst, Tensor index, Tensor src)
-    {
+        long dimStride = dst.StridesRef[dim];
+        var lines = LineView(dst, index.ShapeRef, dim);
+        var values = src.AsStridedView(index.ShapeRef, src.StridesRef, src.StorageOffset);
+        if (!accumulate)
+        {
+            switch (dst.DType.ElementSize())
+            {
+                case 1: Run(new ScatterRow<byte> { DimStride = dimStride }, parallel: false, [lines, values, index]); break;
+                case 2: Run(new ScatterRow<short> { DimStride = dimStride }, parallel: false, [lines, values, index]); break;
+                case 4: Run(new ScatterRow<int> { DimStride = dimStride }, parallel: false, [lines, values, index]); break;
+                default: Run(new ScatterRow<long> { DimStride = dimStride }, parallel: false, [lines, values, index]); break;
+            }
+            return;
+        }
         switch (dst.DType)
         {
-            case DType.Float32: IndexAdd<float>(dst, index, src); break;
-            case DType.Float64: IndexAdd<double>(dst, index, src); break;
-            case DType.Float16: IndexAdd<Half>(dst, index, src); break;
-            case DType.Int64: IndexAdd<long>(dst, index, src); break;
+            case DType.Float32: ScatterAdd<float>(dimStride, lines, values, index); break;
+            case DType.Float64: ScatterAdd<double>(dimStride, lines, values, index); break;
+            case DType.Float16: ScatterAdd<Half>(dimStride, lines, values, index); break;
             case DType.BFloat16:
-                var f = dst.To(DType.Float32);
-                IndexAdd<float>(f, index, src.To(DType.Float32));
+                var f = dst.To(DType.Float32, copy: true);
+                Scatter(f, dim, index, src.To(DType.Float32), accumulate: true);
                 Copy(dst, f);
                 break;
-            default: throw new NotSupportedException($"index_add is not implemented for dtype {dst.DType.Name()}");
+            case DType.Int64: ScatterAdd<long>(dimStride, lines, values, index); break;
+            case DType.Int32: ScatterAdd<int>(dimStride, lines, values, index); break;
+            case DType.Int16: ScatterAdd<short>(dimStride, lines, values, index); break;
+            case DType.Int8: ScatterAdd<sbyte>(dimStride, lines, values, index); break;
+            case DType.UInt8: ScatterAdd<byte>(dimStride, lines, values, index); break;
+            default: throw new NotSupportedException($"scatter_add is not implemented for dtype {dst.DType.Name()}");
         }
     }
 
-    static void IndexAdd<T>(Tensor dst, Tensor index, Tensor src) where T : unmanaged, INumber<T>
+    static void ScatterAdd<T>(long dimStride, Tensor lines, Tensor values, Tensor index) where T : unmanaged, INumber<T> =>
+        Run(new ScatterAddRow<T> { DimStride = dimStride }, parallel: false, [lines, values, index]);
+
+    /// <summary>t viewed with <paramref name="shape"/> and a zero stride at dim: each position points at the start of its line along dim.</summary>
+    static Tensor LineView(Tensor t, long[] shape, int dim)
     {
-        long row = dst.NDim == 0 || dst.ShapeRef[0] == 0 ? 0 : dst.Numel() / dst.ShapeRef[0], n = index.Numel();
-        T* d = dst.Ptr<T>(), s = src.Ptr<T>();
-        long* idx = index.Ptr<long>();
-        for (long i = 0; i < n; i++)
-        {
-            T* to = d + idx[i] * row, from = s + i * row;
-            for (long k = 0; k < row; k++) to[k] += from[k];
-        }
+        var strides = (long[])t.StridesRef.Clone();
+        strides[dim] = 0;
+        return t.AsStridedView(shape, strides, t.StorageOffset);
     }
 
     public Tensor Nonzero(Tensor mask)
