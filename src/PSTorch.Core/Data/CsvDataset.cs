@@ -11,8 +11,10 @@ public sealed class CsvDataset : Dataset, IBatchedDataset
     readonly TensorDataset table;
     readonly string[]? classNames;
 
-    /// <param name="labelColumn">Header name or 0-based position of the label column; null: the last column.</param>
-    /// <param name="hasHeader">Whether the first line names the columns; null: a header if its label field is not a number.</param>
+    /// <summary>
+    /// Reads <paramref name="path"/>. <paramref name="labelColumn"/>: header name or 0-based position (null: the last
+    /// column). <paramref name="hasHeader"/>: null detects a header (a first line with a non-numeric field).
+    /// </summary>
     public CsvDataset(string path, string? labelColumn = null, bool? hasHeader = null, char delimiter = ',')
     {
         var lines = File.ReadLines(path).Where(l => l.Trim().Length > 0).Select(l => l.Split(delimiter).Select(f => f.Trim().Trim('"')).ToArray()).ToList();

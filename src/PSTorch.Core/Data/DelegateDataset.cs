@@ -8,7 +8,7 @@ public sealed class DelegateDataset : Dataset
 {
     readonly Func<int, object> getItem;
 
-    /// <param name="workerThreadSafe">False when the function must run on the thread enumerating the loader.</param>
+    /// <summary><paramref name="workerThreadSafe"/> is false when the function must run on the thread enumerating the loader.</summary>
     public DelegateDataset(int count, Func<int, object> getItem, bool workerThreadSafe = true)
     {
         if (count < 0) throw new ArgumentException($"count must be non-negative, got {count}");
