@@ -197,7 +197,7 @@ public sealed class DataLoader : IEnumerable<Batch>
     Batch? BuildBatch(int number, int[] indices, long baseSeed, EpochCounts counts)
     {
         var ds = dataset!;
-        if (collate is null && BatchSize is not null && ds is IBatchedDataset { CanGetBatch: true } batched)
+        if (collate is null && BatchSampler is not null && ds is IBatchedDataset { CanGetBatch: true } batched)
             return new Batch(number, batched.GetBatch(indices), indices, 0);
 
         long batchSeed = SampleRandom.DeriveSeed(baseSeed, number);
@@ -233,7 +233,7 @@ public sealed class DataLoader : IEnumerable<Batch>
             }
         }
         if (samples.Count == 0) return null;
-        var data = BatchSize is null ? samples[0] : (collate ?? Collate.Default)(samples);
+        var data = BatchSampler is null ? samples[0] : (collate ?? Collate.Default)(samples);
         return new Batch(number, data, used.ToArray(), skipped);
     }
 
