@@ -7,7 +7,7 @@ BeforeAll {
     $script:fashion = Join-Path $root 'fashion'
     $sample = Get-Dataset FashionMnistSample -Test
     $written = @{}
-    for ($i = 0; $i -lt $sample.Count -and $written.Count -lt 10 -or ($written.Values | Where-Object { $_ -lt 12 })); $i++) {
+    for ($i = 0; $i -lt $sample.Count; $i++) {
         $label = [int]$sample.Targets[$i]
         if ($written[$label] -ge 12) { continue }
         $dir = Join-Path $fashion "class$label"
