@@ -7,7 +7,7 @@
     Description          = 'PyTorch''s way of working in PowerShell 7: tensors, autograd, nn, optimizers, data loaders, training and checkpoints, on the CPU or hand-written CUDA kernels.'
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
-    FormatsToProcess     = @('module/PSTorch.format.ps1xml')
+    FormatsToProcess     = @('module/PSTorch.format.ps1xml', 'module/PSTorch.Data.format.ps1xml')
     TypesToProcess       = @('module/PSTorch.types.ps1xml')
     CmdletsToExport      = '*'
     FunctionsToExport    = @()
