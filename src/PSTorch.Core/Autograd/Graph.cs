@@ -32,7 +32,13 @@ internal static class Graph
     /// <summary>Records an op with several outputs; output gradients that were never produced arrive as null.</summary>
     public static void RecordMulti(Tensor[] outputs, string name, Tensor[] inputs, Tensor[] save, BackwardFormula backward)
     {
-        var node = new FunctionNode(name, inputs.Select(EdgeOf).ToArray(), outputs.Length, save.Select(t => new SavedTensor(t)).ToArray(), backward);
-        for (int i = 0; i < outputs.Length; i++) outputs[i].SetGradFn(node, i);
+        var saved = save.Select(t => new SavedTensor(t)).ToArray();
+        var node = new FunctionNode(name, inputs.Select(EdgeOf).ToArray(), outputs.Length, saved, backward);
+        for (int i = 0; i < outputs.Length; i++)
+        {
+            outputs[i].SetGradFn(node, i);
+            // A saved output names this node in the in-place error ("output 0 of ExpBackward0").
+            foreach (var s in saved) if (s.Holds(outputs[i])) s.SetProducer(node, i);
+        }
     }
 }

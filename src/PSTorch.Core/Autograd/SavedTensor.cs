@@ -8,8 +8,8 @@ internal sealed class SavedTensor
 {
     Tensor? tensor;
     readonly int savedVersion;
-    readonly Node? producer;
-    readonly int outputNr;
+    Node? producer;
+    int outputNr;
     bool released;
 
     public SavedTensor(Tensor t)
@@ -19,6 +19,15 @@ internal sealed class SavedTensor
         producer = t.GradFn;
         outputNr = t.OutputNr;
     }
+
+    /// <summary>Marks a tensor saved by the node that produces it (its grad_fn is set only after saving).</summary>
+    public void SetProducer(Node node, int outputNr)
+    {
+        producer = node;
+        this.outputNr = outputNr;
+    }
+
+    public bool Holds(Tensor t) => ReferenceEquals(tensor, t);
 
     public Tensor Unpack(string forNode)
     {

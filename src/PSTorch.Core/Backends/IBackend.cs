@@ -23,7 +23,4 @@ internal partial interface IBackend
 
     /// <summary>Sets every element of dst to value.</summary>
     void Fill(Tensor dst, double value);
-
-    /// <summary>dst[r] = sum of src's row r, for a contiguous src read as [rows, n] and dst of the same dtype.</summary>
-    void SumRows(Tensor dst, Tensor src, long rows, long n);
 }

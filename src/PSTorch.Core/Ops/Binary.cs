@@ -52,6 +52,8 @@ internal static class Binary
     static void Compute(BinaryOp op, Tensor y, Tensor a, Tensor b, DType compute)
     {
         var shape = y.ShapeRef;
+        // bool + bool and bool * bool stay bool (PyTorch): they are or and and
+        if (compute == DType.Bool) op = op switch { BinaryOp.Add or BinaryOp.Maximum => BinaryOp.LogicalOr, BinaryOp.Mul or BinaryOp.Minimum => BinaryOp.LogicalAnd, _ => op };
         var ea = (a.DType == compute ? a : a.To(compute)).BroadcastView(shape);
         var eb = (b.DType == compute ? b : b.To(compute)).BroadcastView(shape);
         Backend.For(y).Binary(op, y, ea, eb);

@@ -48,6 +48,14 @@ public unsafe class GemmTests
     }
 
     [Fact]
+    public void ConcurrentCallersAllGetCorrectResults()
+    {
+        // Only one caller at a time gets the helper threads; the others must fall back to their own thread.
+        Parallel.For(0, 8, new ParallelOptions { MaxDegreeOfParallelism = 4 }, call =>
+            CheckAgainstReference<float>(200, 150, 180, call % 2 == 0, call % 3 == 0, call % 4 == 0, seed: 100 + call));
+    }
+
+    [Fact]
     public void ArbitraryStridesAndPaddedOutputRowsAreRespected()
     {
         const int m = 19, n = 37, k = 23, ldc = 41;

@@ -1,63 +1,65 @@
 using System.Numerics;
-using System.Numerics.Tensors;
 
 namespace PSTorch.Backends.Cpu;
 
 internal sealed unsafe partial class CpuBackend
 {
-    public void SumRows(Tensor dst, Tensor src, long rows, long n)
+    public void Reduce(ReduceOp op, Tensor dst, Tensor src, long outer, long n, long inner)
     {
         switch (dst.DType)
         {
-            case DType.Float32: SumRows<float>(dst, src, rows, n); break;
-            case DType.Float64: SumRows<double>(dst, src, rows, n); break;
-            case DType.Float16: SumRowsVia32(dst, src, rows, n); break;
-            case DType.BFloat16: SumRowsVia32(dst, src, rows, n); break;
-            case DType.Int64: SumRows<long>(dst, src, rows, n); break;
-            default: throw new NotSupportedException($"sum is not implemented for dtype {dst.DType.Name()}");
+            case DType.Float32: Reduce<float>(op, dst, src, outer, n, inner); break;
+            case DType.Float64: Reduce<double>(op, dst, src, outer, n, inner); break;
+            case DType.Float16: case DType.BFloat16: ReduceVia32(op, dst, src, outer, n, inner); break;
+            case DType.Int64: Reduce<long>(op, dst, src, outer, n, inner); break;
+            case DType.Int32: Reduce<int>(op, dst, src, outer, n, inner); break;
+            case DType.Int16: Reduce<short>(op, dst, src, outer, n, inner); break;
+            case DType.Int8: Reduce<sbyte>(op, dst, src, outer, n, inner); break;
+            case DType.UInt8: case DType.Bool: Reduce<byte>(op, dst, src, outer, n, inner); break;
         }
     }
 
-    /// <summary>Half-precision sums accumulate in float32, as PyTorch's CPU kernels do.</summary>
-    void SumRowsVia32(Tensor dst, Tensor src, long rows, long n)
+    /// <summary>Half-precision reductions accumulate in float32, as PyTorch's CPU kernels do.</summary>
+    void ReduceVia32(ReduceOp op, Tensor dst, Tensor src, long outer, long n, long inner)
     {
         var f = Tensor.Empty(dst.ShapeRef, DType.Float32, dst.Device);
-        SumRows<float>(f, src.To(DType.Float32), rows, n);
+        Reduce<float>(op, f, src.To(DType.Float32), outer, n, inner);
         Copy(dst, f);
     }
 
-    static void SumRows<T>(Tensor dst, Tensor src, long rows, long n) where T : unmanaged, INumber<T>
+    static void Reduce<T>(ReduceOp op, Tensor dst, Tensor src, long outer, long n, long inner) where T : unmanaged, INumber<T>
     {
-        T* s = src.Ptr<T>();
-        T* d = dst.Ptr<T>();
-        if (rows == 1 && n >= StridedLoop.ParallelThreshold * 4)
+        T* s = src.Ptr<T>(), d = dst.Ptr<T>();
+        switch (op)
         {
-            // one long row: each core sums a half, then the halves are added
-            int workers = Environment.ProcessorCount;
-            var partial = new T[workers];
-            Parallel.For(0, workers, w =>
-            {
-                long a = n * w / workers, b = n * (w + 1) / workers;
-                partial[w] = PairwiseSum(s + a, b - a);
-            });
-            T total = T.Zero;
-            foreach (var p in partial) total += p;
-            *d = total;
-            return;
+            case ReduceOp.Sum: ReduceKernel<T, SumReduce<T>>.Run(s, d, outer, n, inner); break;
+            case ReduceOp.Prod: ReduceKernel<T, ProdReduce<T>>.Run(s, d, outer, n, inner); break;
+            case ReduceOp.Max: ReduceKernel<T, MaxReduce<T>>.Run(s, d, outer, n, inner); break;
+            case ReduceOp.Min: ReduceKernel<T, MinReduce<T>>.Run(s, d, outer, n, inner); break;
         }
-        if (rows * n >= StridedLoop.ParallelThreshold && rows > 1)
-            Parallel.For(0, rows, r => d[r] = PairwiseSum(s + r * n, n));
-        else
-            for (long r = 0; r < rows; r++) d[r] = PairwiseSum(s + r * n, n);
     }
 
-    /// <summary>Pairwise summation over vectorised blocks: error grows like O(log n), as in PyTorch's cascade sum.</summary>
-    static T PairwiseSum<T>(T* p, long n) where T : unmanaged, INumber<T>
+    public void ArgReduce(bool max, Tensor? values, Tensor indices, Tensor src, long outer, long n, long inner)
     {
-        const long Block = 4096;
-        if (n <= Block) return TensorPrimitives.Sum(new ReadOnlySpan<T>(p, (int)n));
-        long half = n / 2 / Block * Block;
-        if (half == 0) half = n / 2;
-        return PairwiseSum(p, half) + PairwiseSum(p + half, n - half);
+        switch (src.DType)
+        {
+            case DType.Float32: ArgReduce<float>(max, values, indices, src, outer, n, inner); break;
+            case DType.Float64: ArgReduce<double>(max, values, indices, src, outer, n, inner); break;
+            case DType.Float16: ArgReduce<Half>(max, values, indices, src, outer, n, inner); break;
+            case DType.BFloat16:
+                // float32 holds every bfloat16 exactly, so the winner converts back unchanged
+                var f = values == null ? null : Tensor.Empty(values.ShapeRef, DType.Float32, values.Device);
+                ArgReduce<float>(max, f, indices, src.To(DType.Float32), outer, n, inner);
+                if (values != null) Copy(values, f!);
+                break;
+            case DType.Int64: ArgReduce<long>(max, values, indices, src, outer, n, inner); break;
+            case DType.Int32: ArgReduce<int>(max, values, indices, src, outer, n, inner); break;
+            case DType.Int16: ArgReduce<short>(max, values, indices, src, outer, n, inner); break;
+            case DType.Int8: ArgReduce<sbyte>(max, values, indices, src, outer, n, inner); break;
+            case DType.UInt8: case DType.Bool: ArgReduce<byte>(max, values, indices, src, outer, n, inner); break;
+        }
     }
+
+    static void ArgReduce<T>(bool max, Tensor? values, Tensor indices, Tensor src, long outer, long n, long inner) where T : unmanaged, INumber<T> =>
+        ArgReduceKernel<T>.Run(max, src.Ptr<T>(), values == null ? null : values.Ptr<T>(), indices.Ptr<long>(), outer, n, inner);
 }

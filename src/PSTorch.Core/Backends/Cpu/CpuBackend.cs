@@ -7,7 +7,11 @@ namespace PSTorch.Backends.Cpu;
 internal sealed unsafe partial class CpuBackend : IBackend
 {
     /// <summary>Runs a row kernel over tensors that share dst's shape (operand 0 = dst).</summary>
-    internal static void Run<TKernel>(TKernel kernel, params Tensor[] operands) where TKernel : struct, IRowKernel
+    internal static void Run<TKernel>(TKernel kernel, params Tensor[] operands) where TKernel : struct, IRowKernel =>
+        Run(kernel, parallel: true, operands);
+
+    /// <summary>As above; <paramref name="parallel"/> false keeps the loop on one thread, for kernels whose rows may write one element (scatter-add).</summary>
+    internal static void Run<TKernel>(TKernel kernel, bool parallel, Tensor[] operands) where TKernel : struct, IRowKernel
     {
         var strides = new long[operands.Length][];
         var bases = new nint[operands.Length];
@@ -18,7 +22,8 @@ internal sealed unsafe partial class CpuBackend : IBackend
             bases[i] = (nint)operands[i].DataPointer;
             sizes[i] = operands[i].DType.ElementSize();
         }
-        StridedLoop.Run(operands[0].ShapeRef, strides, bases, sizes, kernel);
+        if (parallel) StridedLoop.Run(operands[0].ShapeRef, strides, bases, sizes, kernel);
+        else StridedLoop.RunSerial(operands[0].ShapeRef, strides, bases, sizes, kernel);
     }
 
     /// <summary>Runs <paramref name="compute"/> in float32 for a bfloat16 result: there is no bfloat16 arithmetic, only storage.</summary>

@@ -13,11 +13,12 @@ namespace PSTorch.Backends.Cpu;
 /// kc x NR micro-panel of B being reused from L1 by every MR-row micro-panel of A.
 /// Packing buffers are per thread, allocated once and grown only when a larger block is needed.
 /// </summary>
+[SkipLocalsInit]
 internal static unsafe class GemmBlocked<T> where T : unmanaged, INumber<T>
 {
     private enum KernelKind { Avx512, Avx2, Scalar }
 
-    private const int KcMax = 256;
+    private const int KcMax = 512;
     private const int ABlockBytes = 384 * 1024;
     private const int BBlockBytes = 4 * 1024 * 1024;
     private const int BufferAlignment = 64;
@@ -34,6 +35,9 @@ internal static unsafe class GemmBlocked<T> where T : unmanaged, INumber<T>
         KernelKind.Avx2 => GemmKernels.Avx2Rows,
         _ => GemmKernels.ScalarRows,
     };
+
+    /// <summary>Values per k step in a packed A panel: MR, or MR rounded up to whole vectors so packing stores stay aligned.</summary>
+    private static readonly int TileRowPitch = Kernel == KernelKind.Avx512 ? GemmKernels.Avx512RowPitch : TileRows;
 
     /// <summary>Columns of C computed by one micro-kernel call (NR).</summary>
     public static readonly int TileColumns = Kernel switch
@@ -53,16 +57,17 @@ internal static unsafe class GemmBlocked<T> where T : unmanaged, INumber<T>
     public static void Run(in GemmProblem<T> problem, int rowStart, int rowEnd, int columnStart, int columnEnd)
     {
         int rows = rowEnd - rowStart, columns = columnEnd - columnStart, k = problem.K;
-        int mr = TileRows, nr = TileColumns;
+        int mr = TileRows, nr = TileColumns, aPitch = TileRowPitch;
 
-        // Equal-sized blocks rather than full blocks plus a sliver: k = 784 becomes 3 x 262, not 3 x 256 + 16.
-        int kc = DivideRoundingUp(k, DivideRoundingUp(k, KcMax));
-        int mcMax = Math.Max(mr, ABlockBytes / (kc * sizeof(T)) / mr * mr);
+        // Near-equal blocks rather than full blocks plus a sliver (k = 784 becomes 400 + 384, not 512 + 272),
+        // kc kept a multiple of 16 so the transposing packer covers whole blocks.
+        int kc = Math.Min(k, RoundUp(DivideRoundingUp(k, DivideRoundingUp(k, KcMax)), 16));
+        int mcMax = Math.Max(mr, ABlockBytes / (kc * sizeof(T)) / aPitch * mr);
         int mc = RoundUp(DivideRoundingUp(rows, DivideRoundingUp(rows, mcMax)), mr);
         int ncMax = Math.Max(nr, BBlockBytes / (kc * sizeof(T)) / nr * nr);
         int nc = RoundUp(DivideRoundingUp(columns, DivideRoundingUp(columns, ncMax)), nr);
 
-        T* packedA = EnsureBuffer(ref _packedA, ref _packedACapacity, (long)mc * kc);
+        T* packedA = EnsureBuffer(ref _packedA, ref _packedACapacity, (long)mc / mr * aPitch * kc);
         T* packedB = EnsureBuffer(ref _packedB, ref _packedBCapacity, (long)nc * kc);
         T* edgeTile = stackalloc T[mr * nr];
 
@@ -74,12 +79,12 @@ internal static unsafe class GemmBlocked<T> where T : unmanaged, INumber<T>
                 int kcCurrent = Math.Min(kc, k - pc);
                 bool accumulate = problem.Accumulate || pc > 0;
                 GemmPacking.PackBlock(problem.B + pc * problem.BRowStride + jc * problem.BColumnStride,
-                    problem.BColumnStride, problem.BRowStride, ncCurrent, kcCurrent, nr, packedB);
+                    problem.BColumnStride, problem.BRowStride, ncCurrent, kcCurrent, nr, nr, packedB);
                 for (int ic = rowStart; ic < rowEnd; ic += mc)
                 {
                     int mcCurrent = Math.Min(mc, rowEnd - ic);
                     GemmPacking.PackBlock(problem.A + ic * problem.ARowStride + pc * problem.AColumnStride,
-                        problem.ARowStride, problem.AColumnStride, mcCurrent, kcCurrent, mr, packedA);
+                        problem.ARowStride, problem.AColumnStride, mcCurrent, kcCurrent, mr, aPitch, packedA);
                     MacroKernel(kcCurrent, mcCurrent, ncCurrent, packedA, packedB,
                         problem.C + ic * problem.Ldc + jc, problem.Ldc, accumulate, edgeTile);
                 }
@@ -97,7 +102,7 @@ internal static unsafe class GemmBlocked<T> where T : unmanaged, INumber<T>
             int validColumns = Math.Min(nr, nc - jr);
             for (int ir = 0; ir < mc; ir += mr)
             {
-                T* aPanel = packedA + (long)ir * kc;
+                T* aPanel = packedA + (long)(ir / mr) * TileRowPitch * kc;
                 T* cTile = c + ir * ldc + jr;
                 int validRows = Math.Min(mr, mc - ir);
                 if (validRows == mr && validColumns == nr)

@@ -16,6 +16,9 @@ internal static unsafe class GemmKernels
     /// <summary>Rows of the AVX-512 tile: 14 x 2 zmm accumulators + 2 B vectors fill 30 of the 32 zmm registers.</summary>
     public const int Avx512Rows = 14;
 
+    /// <summary>Values per k step in the AVX-512 kernel's packed A panel: 14 rounded up to whole vectors of float or double.</summary>
+    public const int Avx512RowPitch = 16;
+
     /// <summary>Rows of the AVX2 tile: 6 x 2 ymm accumulators + 2 B vectors + 1 broadcast fit in 16 ymm registers.</summary>
     public const int Avx2Rows = 6;
 
@@ -75,7 +78,7 @@ internal static unsafe class GemmKernels
             Vector512<T> a13 = Vector512.Create(a[13]);
             c13a = MultiplyAdd(a13, b0, c13a);
             c13b = MultiplyAdd(a13, b1, c13b);
-            a += 14;
+            a += Avx512RowPitch;
             b += 2 * Vector512<T>.Count;
         }
         StoreRow(c + 0 * ldc, c0a, c0b, accumulate);

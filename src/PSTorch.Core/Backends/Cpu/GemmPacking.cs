@@ -5,51 +5,55 @@ namespace PSTorch.Backends.Cpu;
 
 /// <summary>
 /// Copies a block of A or B into the micro-panel layout the GEMM kernels read: panels of
-/// <c>width</c> rows (A) or columns (B), each stored as kc consecutive groups of <c>width</c>
-/// values, zero-padded past the matrix edge so the kernels never need edge cases in their k loop.
+/// <c>width</c> lanes (rows of A or columns of B), each stored as kc consecutive groups of
+/// <c>pitch</c> values (pitch >= width, so groups can start on vector boundaries), zero-padded
+/// past the matrix edge so the kernels never need edge cases in their k loop.
 /// A and B pack identically once described as "strideAcross" (between panel lanes) and
 /// "strideAlongK" (between k steps), so one routine serves any transpose of either operand.
 /// </summary>
 internal static unsafe class GemmPacking
 {
-    /// <summary>Packs <paramref name="length"/> lanes (rows of A or columns of B) by kc steps into consecutive panels.</summary>
+    /// <summary>Packs <paramref name="length"/> lanes by kc steps into consecutive panels of pitch * kc values.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void PackBlock<T>(T* source, long strideAcross, long strideAlongK, int length, int kc, int width, T* destination)
+    public static void PackBlock<T>(T* source, long strideAcross, long strideAlongK, int length, int kc, int width, int pitch, T* destination)
         where T : unmanaged
     {
         for (int lane = 0; lane < length; lane += width)
         {
-            PackPanel(source + lane * strideAcross, strideAcross, strideAlongK, kc, width, Math.Min(width, length - lane), destination);
-            destination += (long)width * kc;
+            PackPanel(source + lane * strideAcross, strideAcross, strideAlongK, kc, Math.Min(width, length - lane), pitch, destination);
+            destination += (long)pitch * kc;
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void PackPanel<T>(T* source, long strideAcross, long strideAlongK, int kc, int width, int valid, T* destination)
+    private static void PackPanel<T>(T* source, long strideAcross, long strideAlongK, int kc, int valid, int pitch, T* destination)
         where T : unmanaged
     {
         if (strideAcross == 1)
         {
             for (int p = 0; p < kc; p++)
-                CopyRun(source + p * strideAlongK, destination + (long)p * width, valid);
+                CopyRun(source + p * strideAlongK, destination + (long)p * pitch, valid);
         }
         else if (strideAlongK == 1)
         {
-            // Each lane is contiguous along k: read it sequentially, scatter with stride `width`.
+            int packed = GemmTransposePacking.CanPack<T>(pitch)
+                ? GemmTransposePacking.PackPanel(source, strideAcross, kc, valid, pitch, destination)
+                : 0;
+            // Each lane is contiguous along k: read it sequentially, scatter with stride `pitch`.
             for (int lane = 0; lane < valid; lane++)
             {
                 T* from = source + lane * strideAcross;
                 T* to = destination + lane;
-                int p = 0;
+                int p = packed;
                 for (; p + 4 <= kc; p += 4)
                 {
-                    to[(long)p * width] = from[p];
-                    to[(long)(p + 1) * width] = from[p + 1];
-                    to[(long)(p + 2) * width] = from[p + 2];
-                    to[(long)(p + 3) * width] = from[p + 3];
+                    to[(long)p * pitch] = from[p];
+                    to[(long)(p + 1) * pitch] = from[p + 1];
+                    to[(long)(p + 2) * pitch] = from[p + 2];
+                    to[(long)(p + 3) * pitch] = from[p + 3];
                 }
                 for (; p < kc; p++)
-                    to[(long)p * width] = from[p];
+                    to[(long)p * pitch] = from[p];
             }
         }
         else
@@ -57,16 +61,16 @@ internal static unsafe class GemmPacking
             for (int p = 0; p < kc; p++)
             {
                 T* from = source + p * strideAlongK;
-                T* to = destination + (long)p * width;
+                T* to = destination + (long)p * pitch;
                 for (int lane = 0; lane < valid; lane++)
                     to[lane] = from[lane * strideAcross];
             }
         }
 
-        if (valid < width)
+        if (valid < pitch)
         {
             for (int p = 0; p < kc; p++)
-                new Span<T>(destination + (long)p * width + valid, width - valid).Clear();
+                new Span<T>(destination + (long)p * pitch + valid, pitch - valid).Clear();
         }
     }
 

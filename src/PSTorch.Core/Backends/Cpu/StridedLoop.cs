@@ -54,6 +54,16 @@ internal static unsafe class StridedLoop
         });
     }
 
+    /// <summary>Like <see cref="Run"/> but on the calling thread only, for kernels where different rows may write one element (scatter-add).</summary>
+    public static void RunSerial<TKernel>(long[] shape, long[][] strides, nint[] bases, int[] elementSizes, TKernel kernel)
+        where TKernel : struct, IRowKernel
+    {
+        if (Shapes.Numel(shape) == 0) return;
+        Coalesce(shape, strides, out var dims, out var st);
+        long inner = dims.Length == 0 ? 1 : dims[^1];
+        RunRows(0, Shapes.Numel(shape) / inner, 0, inner, dims, st, bases, elementSizes, kernel);
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void RunRows<TKernel>(long r0, long r1, long colStart, long n, long[] dims, long[][] st, nint[] bases, int[] elementSizes, TKernel kernel)
         where TKernel : struct, IRowKernel

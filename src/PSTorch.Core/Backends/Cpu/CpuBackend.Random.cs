@@ -1,0 +1,108 @@
+namespace PSTorch.Backends.Cpu;
+
+internal sealed unsafe partial class CpuBackend
+{
+    /// <summary>
+    /// Fills dst by computing its elements in row-major order into a contiguous buffer of dtype
+    /// <paramref name="bufferType"/> (dst itself when possible), split into chunks of whole Philox blocks
+    /// so the values do not depend on how many threads run.
+    /// </summary>
+    void FillByIndex(Tensor dst, DType bufferType, Action<nint, long, long> fillRange)
+    {
+        var buffer = dst.IsContiguous() && dst.DType == bufferType ? dst : Tensor.Empty(dst.ShapeRef, bufferType, dst.Device);
+        nint p = (nint)buffer.DataPointer;
+        long n = buffer.Numel();
+        const long Chunk = 1 << 16; // a multiple of 4: chunks never split a block
+        if (n >= StridedLoop.ParallelThreshold)
+            Parallel.For(0, (n + Chunk - 1) / Chunk, c => fillRange(p, c * Chunk, Math.Min(n, (c + 1) * Chunk)));
+        else
+            fillRange(p, 0, n);
+        if (!ReferenceEquals(buffer, dst)) Copy(dst, buffer);
+    }
+
+    public void FillUniform(Tensor dst, double from, double to, PhiloxState state)
+    {
+        if (dst.DType == DType.Float64)
+            FillByIndex(dst, DType.Float64, (p, i0, i1) => UniformDouble((double*)p, i0, i1, from, to, state));
+        else
+            FillByIndex(dst, DType.Float32, (p, i0, i1) => UniformFloat((float*)p, i0, i1, (float)from, (float)to, state));
+    }
+
+    static void UniformFloat(float* o, long i0, long i1, float from, float to, PhiloxState state)
+    {
+        float range = to - from;
+        for (long i = i0; i < i1; i += 4)
+        {
+            Philox.Block(state, (ulong)i / 4, out uint w0, out uint w1, out uint w2, out uint w3);
+            long left = i1 - i;
+            o[i] = from + Philox.ToUnitFloat(w0) * range;
+            if (left > 1) o[i + 1] = from + Philox.ToUnitFloat(w1) * range;
+            if (left > 2) o[i + 2] = from + Philox.ToUnitFloat(w2) * range;
+            if (left > 3) o[i + 3] = from + Philox.ToUnitFloat(w3) * range;
+        }
+    }
+
+    static void UniformDouble(double* o, long i0, long i1, double from, double to, PhiloxState state)
+    {
+        double range = to - from;
+        for (long i = i0; i < i1; i += 2)
+        {
+            Philox.Block(state, (ulong)i / 2, out uint w0, out uint w1, out uint w2, out uint w3);
+            o[i] = from + Philox.ToUnitDouble(w0, w1) * range;
+            if (i + 1 < i1) o[i + 1] = from + Philox.ToUnitDouble(w2, w3) * range;
+        }
+    }
+
+    public void FillNormal(Tensor dst, double mean, double std, PhiloxState state)
+    {
+        if (dst.DType == DType.Float64)
+            FillByIndex(dst, DType.Float64, (p, i0, i1) => NormalPairs((double*)p, i0, i1, mean, std, state));
+        else
+            FillByIndex(dst, DType.Float32, (p, i0, i1) => NormalPairs((float*)p, i0, i1, mean, std, state));
+    }
+
+    /// <summary>Box-Muller: pair p (elements 2p, 2p+1) from block p; u1 is taken in (0, 1] so the log is finite.</summary>
+    static void NormalPairs<T>(T* o, long i0, long i1, double mean, double std, PhiloxState state) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        bool single = typeof(T) == typeof(float);
+        for (long i = i0; i < i1; i += 2)
+        {
+            Philox.Block(state, (ulong)i / 2, out uint w0, out uint w1, out uint w2, out uint w3);
+            double u1 = single ? 1.0 - Philox.ToUnitFloat(w0) : 1.0 - Philox.ToUnitDouble(w0, w1);
+            double u2 = single ? Philox.ToUnitFloat(w1) : Philox.ToUnitDouble(w2, w3);
+            double radius = Math.Sqrt(-2.0 * Math.Log(u1)) * std;
+            double angle = 2.0 * Math.PI * u2;
+            o[i] = T.CreateTruncating(mean + radius * Math.Cos(angle));
+            if (i + 1 < i1) o[i + 1] = T.CreateTruncating(mean + radius * Math.Sin(angle));
+        }
+    }
+
+    public void FillRandint(Tensor dst, long low, long high, PhiloxState state)
+    {
+        ulong range = (ulong)(high - low);
+        FillByIndex(dst, DType.Int64, (p, i0, i1) =>
+        {
+            long* o = (long*)p;
+            for (long i = i0; i < i1; i += 2)
+            {
+                Philox.Block(state, (ulong)i / 2, out uint w0, out uint w1, out uint w2, out uint w3);
+                o[i] = low + (long)((((ulong)w1 << 32) | w0) % range);
+                if (i + 1 < i1) o[i + 1] = low + (long)((((ulong)w3 << 32) | w2) % range);
+            }
+        });
+    }
+
+    public void FillRandperm(Tensor dst, PhiloxState state)
+    {
+        long* o = dst.Ptr<long>();
+        long n = dst.Numel();
+        for (long i = 0; i < n; i++) o[i] = i;
+        for (long i = n - 1; i > 0; i--)
+        {
+            Philox.Block(state, (ulong)i / 2, out uint w0, out uint w1, out uint w2, out uint w3);
+            ulong draw = i % 2 == 0 ? ((ulong)w1 << 32) | w0 : ((ulong)w3 << 32) | w2;
+            long j = (long)(draw % (ulong)(i + 1));
+            (o[i], o[j]) = (o[j], o[i]);
+        }
+    }
+}

@@ -1,0 +1,33 @@
+using PSTorch.Autograd;
+using PSTorch.Backends;
+
+namespace PSTorch.Ops;
+
+/// <summary>softmax and log_softmax along one dim (max-subtracted in the kernel), with their gradients.</summary>
+internal static class Softmax
+{
+    public static Tensor Apply(Tensor x, int dim, bool log, DType? dtype)
+    {
+        if (dtype is { } t && t != x.DType) x = x.To(t);
+        int d = Shapes.WrapDim(dim, x.NDim);
+        if (!x.DType.IsFloatingPoint())
+        {
+            string kernel = d == Math.Max(x.NDim - 1, 0) ? "lastdim_kernel_impl" : "kernel_impl";
+            throw new NotSupportedException($"\"{(log ? "log_" : "")}softmax_{kernel}\" not implemented for '{x.DType.LegacyName()}'");
+        }
+        var y = Tensor.Empty(x.ShapeRef, x.DType, x.Device);
+        if (y.Numel() > 0)
+        {
+            var src = Reduction.Layout(x, [d], out long outer, out long n, out long inner);
+            Backend.For(x).Softmax(y, src, outer, n, inner, log);
+        }
+        if (Graph.ShouldRecord(x))
+        {
+            if (log)
+                Graph.Record(y, "LogSoftmaxBackward0", [x], [y], (g, s, _) => [g - s[0].Exp() * g.Sum(d, keepDim: true)]);
+            else
+                Graph.Record(y, "SoftmaxBackward0", [x], [y], (g, s, _) => [s[0] * (g - (g * s[0]).Sum(d, keepDim: true))]);
+        }
+        return y;
+    }
+}
