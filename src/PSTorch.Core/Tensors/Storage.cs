@@ -15,7 +15,7 @@ public sealed unsafe class Storage
     internal Storage(long byteLength, Device device)
     {
         if (device.Type != DeviceType.Cpu)
-            throw new NotSupportedException($"Device '{device}' is not available in this build: CUDA support is not implemented yet.");
+            throw new NotSupportedException($"CUDA unavailable: this build of PSTorch has no CUDA backend yet (requested device '{device}').");
         ByteLength = byteLength;
         Device = device;
         pointer = CpuAllocator.Allocate(Math.Max(byteLength, 1), out capacity);

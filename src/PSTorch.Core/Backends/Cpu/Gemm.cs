@@ -47,7 +47,7 @@ internal static unsafe class Gemm
             return;
         }
 
-        int parts = GemmThreadTeam.MaxParts;
+        int parts = Math.Min(GemmThreadTeam.MaxParts, CpuThreads.Count);
         if (work >= ParallelWorkThreshold && parts > 1)
         {
             var job = new PartitionedProblem<T>(problem, parts);

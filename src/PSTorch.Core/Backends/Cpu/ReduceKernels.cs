@@ -84,7 +84,7 @@ internal static unsafe class ReduceKernel<T, TFunction> where T : unmanaged wher
     public static void Run(T* src, T* dst, long outer, long n, long inner)
     {
         long total = outer * n * inner;
-        int workers = total >= StridedLoop.ParallelThreshold ? Environment.ProcessorCount : 1;
+        int workers = total >= StridedLoop.ParallelThreshold ? CpuThreads.Count : 1;
         if (inner == 1)
         {
             if (outer >= workers)
@@ -112,7 +112,7 @@ internal static unsafe class ReduceKernel<T, TFunction> where T : unmanaged wher
     {
         workers = (int)Math.Min(workers, count);
         if (workers <= 1) { body(0, count); return; }
-        Parallel.For(0, workers, w => body(count * w / workers, count * (w + 1) / workers));
+        Parallel.For(0, workers, CpuThreads.ParallelOptions, w => body(count * w / workers, count * (w + 1) / workers));
     }
 
     /// <summary>One long row: each worker reduces a contiguous part, then the parts are combined.</summary>
@@ -120,7 +120,7 @@ internal static unsafe class ReduceKernel<T, TFunction> where T : unmanaged wher
     {
         if (workers <= 1 || n < StridedLoop.ParallelThreshold) return Row(p, n);
         var parts = new T[workers];
-        Parallel.For(0, workers, w =>
+        Parallel.For(0, workers, CpuThreads.ParallelOptions, w =>
         {
             long a = n * w / workers, b = n * (w + 1) / workers;
             parts[w] = Row(p + a, b - a);
@@ -165,9 +165,9 @@ internal static unsafe class ArgReduceKernel<T> where T : unmanaged, INumber<T>
     public static void Run(bool max, T* src, T* values, long* indices, long outer, long n, long inner)
     {
         long total = outer * n * inner;
-        int workers = total >= StridedLoop.ParallelThreshold && outer > 1 ? (int)Math.Min(Environment.ProcessorCount, outer) : 1;
+        int workers = total >= StridedLoop.ParallelThreshold && outer > 1 ? (int)Math.Min(CpuThreads.Count, outer) : 1;
         if (workers <= 1) { Block(max, src, values, indices, 0, outer, n, inner); return; }
-        Parallel.For(0, workers, w => Block(max, src, values, indices, outer * w / workers, outer * (w + 1) / workers, n, inner));
+        Parallel.For(0, workers, CpuThreads.ParallelOptions, w => Block(max, src, values, indices, outer * w / workers, outer * (w + 1) / workers, n, inner));
     }
 
     static void Block(bool max, T* src, T* values, long* indices, long o0, long o1, long n, long inner)

@@ -12,9 +12,9 @@ internal static unsafe class SoftmaxKernel<T> where T : unmanaged, IFloatingPoin
     public static void Run(T* src, T* dst, long outer, long n, long inner, bool log)
     {
         long total = outer * n * inner;
-        int workers = total >= StridedLoop.ParallelThreshold ? (int)Math.Min(Environment.ProcessorCount, outer) : 1;
+        int workers = total >= StridedLoop.ParallelThreshold ? (int)Math.Min(CpuThreads.Count, outer) : 1;
         if (workers <= 1) { Block(src, dst, 0, outer, n, inner, log); return; }
-        Parallel.For(0, workers, w => Block(src, dst, outer * w / workers, outer * (w + 1) / workers, n, inner, log));
+        Parallel.For(0, workers, CpuThreads.ParallelOptions, w => Block(src, dst, outer * w / workers, outer * (w + 1) / workers, n, inner, log));
     }
 
     static void Block(T* src, T* dst, long o0, long o1, long n, long inner, bool log)

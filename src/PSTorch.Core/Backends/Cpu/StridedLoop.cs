@@ -28,7 +28,7 @@ internal static unsafe class StridedLoop
         int nd = dims.Length;
         long inner = nd == 0 ? 1 : dims[nd - 1];
         long rows = numel / inner;
-        int workers = numel >= ParallelThreshold ? Math.Min(Environment.ProcessorCount, (int)Math.Min(int.MaxValue, numel / (ParallelThreshold / 2))) : 1;
+        int workers = numel >= ParallelThreshold ? Math.Min(CpuThreads.Count, (int)Math.Min(int.MaxValue, numel / (ParallelThreshold / 2))) : 1;
 
         if (workers <= 1)
         {
@@ -37,7 +37,7 @@ internal static unsafe class StridedLoop
         }
         if (rows >= workers * 4)
         {
-            Parallel.For(0, workers, w =>
+            Parallel.For(0, workers, CpuThreads.ParallelOptions, w =>
             {
                 long r0 = rows * w / workers, r1 = rows * (w + 1) / workers;
                 RunRows(r0, r1, 0, inner, dims, st, bases, elementSizes, kernel);
@@ -45,7 +45,7 @@ internal static unsafe class StridedLoop
             return;
         }
         // Few long rows: split each row's elements among the workers.
-        Parallel.For(0, (int)(rows * workers), item =>
+        Parallel.For(0, (int)(rows * workers), CpuThreads.ParallelOptions, item =>
         {
             long r = item / workers;
             int w = (int)(item % workers);
