@@ -80,6 +80,17 @@ public sealed class HostTests
         Assert.Equal("x\n", run.Stdout);
     }
 
+    [Theory]
+    [InlineData("New-Tensor -Zeros -Shape 2 -Device cuda", 1)]
+    [InlineData("New-Tensor -Zeros -Shape 2 -Device cuda; 'recovered'", 0)]
+    [InlineData("$null = New-Tensor 1,2", 0)]
+    public void CommandFailsWhenItsLastStatementFailed(string command, int expected)
+    {
+        var run = PstorchProcess.Run("-c", command);
+
+        Assert.True(run.ExitCode == expected, run.ToString());
+    }
+
     [Fact]
     public void TerminatingErrorIsReportedOnStderrWithItsPosition()
     {
