@@ -58,11 +58,13 @@ internal static unsafe class Gemm
     }
 
     /// <summary>A problem cut into equal runs of whole tiles along whichever of m and n leaves the busiest part the least work.</summary>
-    private readonly struct PartitionedProblem<T> where T : unmanaged, INumber<T>
+    private struct PartitionedProblem<T> where T : unmanaged, INumber<T>
     {
         public readonly GemmProblem<T> Problem;
         public readonly int Parts;
         public readonly bool SplitColumns;
+        public readonly bool ShareA;
+        public GemmSharedPacking Sharing;
 
         public PartitionedProblem(in GemmProblem<T> problem, int parts)
         {
@@ -73,23 +75,31 @@ internal static unsafe class Gemm
             long busiestWithColumnSplit = DivideRoundingUp(columnTiles, parts) * rowTiles;
             long busiestWithRowSplit = DivideRoundingUp(rowTiles, parts) * columnTiles;
             SplitColumns = busiestWithColumnSplit <= busiestWithRowSplit;
+            // Every part must take part in every A block's barrier: each needs columns, and one column block.
+            int widestPart = (int)Math.Min(problem.N, DivideRoundingUp(columnTiles, parts) * GemmBlocked<T>.TileColumns);
+            ShareA = SplitColumns && columnTiles >= parts && GemmBlocked<T>.FitsOneColumnBlock(problem.M, widestPart, problem.K);
+            if (ShareA)
+            {
+                T* buffers = GemmBlocked<T>.EnsureSharedABuffers(problem.M, problem.K, out long bufferElements);
+                Sharing = new GemmSharedPacking(buffers, bufferElements, parts);
+            }
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RunPart<T>(void* state, int part) where T : unmanaged, INumber<T>
     {
-        ref readonly PartitionedProblem<T> job = ref *(PartitionedProblem<T>*)state;
-        ref readonly GemmProblem<T> problem = ref job.Problem;
-        if (job.SplitColumns)
+        var job = (PartitionedProblem<T>*)state;
+        ref readonly GemmProblem<T> problem = ref job->Problem;
+        if (job->SplitColumns)
         {
-            (int start, int end) = PartRange(problem.N, GemmBlocked<T>.TileColumns, part, job.Parts);
+            (int start, int end) = PartRange(problem.N, GemmBlocked<T>.TileColumns, part, job->Parts);
             if (start < end)
-                GemmBlocked<T>.Run(problem, 0, problem.M, start, end);
+                GemmBlocked<T>.Run(problem, 0, problem.M, start, end, job->ShareA ? &job->Sharing : null, part);
         }
         else
         {
-            (int start, int end) = PartRange(problem.M, GemmBlocked<T>.TileRows, part, job.Parts);
+            (int start, int end) = PartRange(problem.M, GemmBlocked<T>.TileRows, part, job->Parts);
             if (start < end)
                 GemmBlocked<T>.Run(problem, start, end, 0, problem.N);
         }
