@@ -7,8 +7,9 @@ namespace PSTorch.Backends.Cpu;
 /// CPU matrix multiply: C[i,j] = (accumulate ? C[i,j] : 0) + sum_p A[i,p] * B[p,j].
 /// A is m x k at a[i*aRowStride + p*aColStride], B is k x n at b[p*bRowStride + j*bColStride]
 /// (transposes are just swapped strides), C is m x n row-major with row stride ldc.
-/// Tiny products run as plain loops; larger ones go through the packed, cache-blocked kernels,
-/// split over the cores once the work outweighs the cost of waking the helpers.
+/// Tiny products run as plain loops and matrix-vector products as streaming vector loops; the rest
+/// go through the packed, cache-blocked kernels, split over the cores once the work outweighs the
+/// cost of waking the helpers.
 /// </summary>
 internal static unsafe class Gemm
 {
@@ -46,6 +47,9 @@ internal static unsafe class Gemm
             RunDirect(problem);
             return;
         }
+
+        if ((problem.M == 1 || problem.N == 1) && GemmVectorCases.TryRun(problem))
+            return;
 
         int parts = GemmThreadTeam.MaxParts;
         if (work >= ParallelWorkThreshold && parts > 1)
