@@ -98,8 +98,16 @@ internal static unsafe class Gemm
         if (job->SplitColumns)
         {
             (int start, int end) = PartRange(problem.N, GemmBlocked<T>.TileColumns, part, job->Parts);
-            if (start < end)
-                GemmBlocked<T>.Run(problem, 0, problem.M, start, end, job->ShareA ? &job->Sharing : null, part);
+            try
+            {
+                if (start < end)
+                    GemmBlocked<T>.Run(problem, 0, problem.M, start, end, job->ShareA ? &job->Sharing : null, part);
+            }
+            catch when (job->ShareA)
+            {
+                job->Sharing.Abandon();
+                throw;
+            }
         }
         else
         {

@@ -13,6 +13,7 @@ internal unsafe struct GemmSharedPacking
     public readonly int Parts;
     private int _arrived;
     private int _phase;
+    private int _abandoned;
 
     public GemmSharedPacking(void* aBuffers, long bufferElements, int parts)
     {
@@ -20,6 +21,9 @@ internal unsafe struct GemmSharedPacking
         BufferElements = bufferElements;
         Parts = parts;
     }
+
+    /// <summary>Releases every waiting part, and fails every later wait, after a part has failed.</summary>
+    public void Abandon() => Volatile.Write(ref _abandoned, 1);
 
     /// <summary>Spins until all parts have arrived; blocks are microseconds apart, too short to sleep on.</summary>
     public void ArriveAndWait()
@@ -33,6 +37,10 @@ internal unsafe struct GemmSharedPacking
         }
         SpinWait wait = default;
         while (Volatile.Read(ref _phase) == phase)
+        {
+            if (Volatile.Read(ref _abandoned) != 0)
+                throw new OperationCanceledException("Another part of this matrix multiply failed.");
             wait.SpinOnce(sleep1Threshold: -1);
+        }
     }
 }
