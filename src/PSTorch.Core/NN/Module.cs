@@ -304,7 +304,7 @@ public abstract class Module
             if (missing.Count > 0) errors.Insert(0, $"Missing key(s) in state_dict: {string.Join(", ", missing.Select(k => $"\"{k}\""))}. ");
         }
         if (errors.Count > 0)
-            throw new InvalidOperationException($"Error(s) in loading state_dict for {GetType().Name}:\n\t{string.Join("\n\t", errors)}");
+            throw new InvalidOperationException($"Error(s) in loading state_dict for {ReprName}:\n\t{string.Join("\n\t", errors)}");
         using (GradMode.Set(false))
             foreach (var (key, (target, _, _, _)) in own)
                 if (state.TryGetValue(key, out var src)) target.Copy_(src);
@@ -316,12 +316,15 @@ public abstract class Module
     /// <summary>The text inside the parentheses of this module's repr, e.g. "in_features=784, out_features=256, bias=True".</summary>
     public virtual string ExtraRepr() => "";
 
+    /// <summary>The name the repr and messages use: the class name, or a script module's own name.</summary>
+    protected virtual string ReprName => GetType().Name;
+
     /// <summary>PyTorch's model repr.</summary>
     public override string ToString()
     {
         var children = NamedChildren().ToList();
         var extra = ExtraRepr();
-        var name = GetType().Name;
+        var name = ReprName;
         if (children.Count == 0) return $"{name}({extra})";
         var sb = new StringBuilder();
         sb.Append(name).Append('(');
