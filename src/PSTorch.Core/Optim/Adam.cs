@@ -4,7 +4,9 @@ namespace PSTorch.Optim;
 
 /// <summary>
 /// Adam (and, with decoupled weight decay, AdamW) with amsgrad and maximize, following the update rule in
-/// PyTorch's documentation: bias-corrected first and second moments, step = lr / (1 - beta1^t).
+/// PyTorch's documentation: bias-corrected first and second moments, step = lr / (1 - beta1^t). With amsgrad,
+/// max_exp_avg_sq holds the maximum of the raw second moment, bias-corrected when used, as PyTorch's code does.
+/// Contiguous float32/float64 parameters are updated by the backend's fused AdamStep kernel.
 /// </summary>
 public class Adam : Optimizer
 {

@@ -4,7 +4,8 @@ namespace PSTorch.Optim;
 
 /// <summary>
 /// Stochastic gradient descent with momentum, dampening, Nesterov momentum, weight decay and maximize,
-/// following the update rule in PyTorch's documentation of torch.optim.SGD.
+/// following the update rule in PyTorch's documentation of torch.optim.SGD. Contiguous float32/float64 parameters are
+/// updated by the backend's fused SgdStep kernel.
 /// </summary>
 public sealed class SGD : Optimizer
 {

@@ -130,6 +130,19 @@ public class LRSchedulerTests
     }
 
     [Fact]
+    public void SchedulersOnOneOptimizerChain()
+    {
+        var opt = Sgd();
+        LRScheduler[] schedulers = [new ExponentialLR(opt, 0.9), new StepLR(opt, 2, 0.1)];
+        for (int t = 1; t <= 6; t++)
+        {
+            foreach (var s in schedulers) s.Step();
+            Assert.Equal(Math.Pow(0.9, t) * Math.Pow(0.1, t / 2), opt.ParamGroups[0].LearningRate, 1e-15);
+        }
+        Assert.Equal(1.0, opt.ParamGroups[0]["initial_lr"]);
+    }
+
+    [Fact]
     public void EpochSchedulersSayTheyAreSteppedPerEpoch()
     {
         Assert.Equal(SchedulerInterval.Epoch, new StepLR(Sgd(), 2).Interval);

@@ -118,21 +118,21 @@ internal sealed unsafe partial class CpuBackend
             Vector<T> vBeta2 = new(beta2), vOneMinusBeta2 = new(oneMinusBeta2), vEps = new(eps), vStepSize = new(stepSize), vBc2Sqrt = new(bc2Sqrt);
             for (; i <= end - Vector<T>.Count; i += Vector<T>.Count)
             {
-                var pi = Load(p + i);
-                var gi = Load(g + i) * vSign;
+                var pi = LoadVector(p + i);
+                var gi = LoadVector(g + i) * vSign;
                 if (decayGrad) gi += pi * vDecay;
                 if (scaleParam) pi *= vScale;
-                var mi = Load(m + i) * vBeta1 + gi * vOneMinusBeta1;
-                var vi = Load(v + i) * vBeta2 + gi * gi * vOneMinusBeta2;
-                Store(m + i, mi);
-                Store(v + i, vi);
+                var mi = LoadVector(m + i) * vBeta1 + gi * vOneMinusBeta1;
+                var vi = LoadVector(v + i) * vBeta2 + gi * gi * vOneMinusBeta2;
+                StoreVector(m + i, mi);
+                StoreVector(v + i, vi);
                 if (amsgrad)
                 {
-                    vi = Vector.Max(Load(vmax + i), vi);
-                    Store(vmax + i, vi);
+                    vi = Vector.Max(LoadVector(vmax + i), vi);
+                    StoreVector(vmax + i, vi);
                 }
                 var denom = Vector.SquareRoot(vi) / vBc2Sqrt + vEps;
-                Store(p + i, pi - mi / denom * vStepSize);
+                StoreVector(p + i, pi - mi / denom * vStepSize);
             }
         }
         for (; i < end; i++)
@@ -164,16 +164,16 @@ internal sealed unsafe partial class CpuBackend
             Vector<T> vWd = new(wd), vMomentum = new(momentum), vOneMinusDampening = new(oneMinusDampening), vSignedLr = new(signedLr);
             for (; i <= end - Vector<T>.Count; i += Vector<T>.Count)
             {
-                var pi = Load(p + i);
-                var gi = Load(g + i);
+                var pi = LoadVector(p + i);
+                var gi = LoadVector(g + i);
                 if (decay) gi += pi * vWd;
                 if (useMomentum)
                 {
-                    var bi = init ? gi : Load(buf + i) * vMomentum + gi * vOneMinusDampening;
-                    Store(buf + i, bi);
+                    var bi = init ? gi : LoadVector(buf + i) * vMomentum + gi * vOneMinusDampening;
+                    StoreVector(buf + i, bi);
                     gi = nesterov ? gi + bi * vMomentum : bi;
                 }
-                Store(p + i, pi + gi * vSignedLr);
+                StoreVector(p + i, pi + gi * vSignedLr);
             }
         }
         for (; i < end; i++)
@@ -190,7 +190,7 @@ internal sealed unsafe partial class CpuBackend
         }
     }
 
-    static Vector<T> Load<T>(T* source) where T : unmanaged => Unsafe.ReadUnaligned<Vector<T>>(source);
+    static Vector<T> LoadVector<T>(T* source) where T : unmanaged => Unsafe.ReadUnaligned<Vector<T>>(source);
 
-    static void Store<T>(T* destination, Vector<T> value) where T : unmanaged => Unsafe.WriteUnaligned(destination, value);
+    static void StoreVector<T>(T* destination, Vector<T> value) where T : unmanaged => Unsafe.WriteUnaligned(destination, value);
 }
