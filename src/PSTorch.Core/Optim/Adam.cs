@@ -4,7 +4,9 @@ namespace PSTorch.Optim;
 
 /// <summary>
 /// Adam (and, with decoupled weight decay, AdamW) with amsgrad and maximize, following the update rule in
-/// PyTorch's documentation: bias-corrected first and second moments, step = lr / (1 - beta1^t).
+/// PyTorch's documentation: bias-corrected first and second moments, step = lr / (1 - beta1^t). With amsgrad,
+/// max_exp_avg_sq holds the maximum of the raw second moment, bias-corrected when used, as PyTorch's code does.
+/// Contiguous float32/float64 parameters are updated by the backend's fused AdamStep kernel.
 /// </summary>
 public class Adam : Optimizer
 {
@@ -14,12 +16,12 @@ public class Adam : Optimizer
 
     public Adam(IEnumerable<ParamGroup> groups, double lr = 1e-3, (double, double)? betas = null, double eps = 1e-8,
         double weightDecay = 0, bool amsgrad = false, bool maximize = false)
-        : base(groups, Defaults(lr, betas ?? (0.9, 0.999), eps, weightDecay, amsgrad, maximize)) { }
+        : base(groups, CheckedDefaults(lr, betas ?? (0.9, 0.999), eps, weightDecay, amsgrad, maximize)) { }
 
     /// <summary>True for AdamW: weight decay shrinks the parameter directly instead of being added to the gradient.</summary>
     protected virtual bool DecoupledWeightDecay => false;
 
-    static Dictionary<string, object> Defaults(double lr, (double B1, double B2) betas, double eps, double weightDecay, bool amsgrad, bool maximize)
+    static Dictionary<string, object> CheckedDefaults(double lr, (double B1, double B2) betas, double eps, double weightDecay, bool amsgrad, bool maximize)
     {
         if (lr < 0) throw new ArgumentException($"Invalid learning rate: {lr}");
         if (eps < 0) throw new ArgumentException($"Invalid epsilon value: {eps}");
@@ -33,23 +35,28 @@ public class Adam : Optimizer
     {
         double lr = group.LearningRate, eps = group.GetDouble("eps"), wd = group.GetDouble("weight_decay");
         var (beta1, beta2) = group.GetPair("betas");
-        var g = group.GetBool("maximize") ? -grad : grad;
-        long step = state.TryGetValue("step", out var s) ? System.Convert.ToInt64(s) + 1 : 1;
-        state["step"] = step;
+        bool maximize = group.GetBool("maximize");
+        long step = NextStep(state);
+        var m = Buffer(state, "exp_avg", p);
+        var v = Buffer(state, "exp_avg_sq", p);
+        var vmax = group.GetBool("amsgrad") ? Buffer(state, "max_exp_avg_sq", p) : null;
+        if (CanFuse(p, grad, m, v, vmax))
+        {
+            Backends.Backend.For(p).AdamStep(p, grad, m, v, vmax, lr, beta1, beta2, eps, wd, DecoupledWeightDecay, maximize, step);
+            return;
+        }
+        var g = maximize ? -grad : grad;
         if (wd != 0)
         {
             if (DecoupledWeightDecay) p.Mul_(1 - lr * wd);
             else g = g + p * wd;
         }
-        var m = Buffer(state, "exp_avg", () => Torch.ZerosLike(p));
-        var v = Buffer(state, "exp_avg_sq", () => Torch.ZerosLike(p));
         m.Mul_(beta1).Add_(g * (1 - beta1));
         v.Mul_(beta2).Add_(g * g * (1 - beta2));
         double bias1 = 1 - Math.Pow(beta1, step), bias2 = 1 - Math.Pow(beta2, step);
         var second = v;
-        if (group.GetBool("amsgrad"))
+        if (vmax != null)
         {
-            var vmax = Buffer(state, "max_exp_avg_sq", () => Torch.ZerosLike(p));
             vmax.Copy_(vmax.Maximum(v));
             second = vmax;
         }

@@ -76,14 +76,34 @@ public abstract class Optimizer
         return s;
     }
 
-    /// <summary>A tensor state entry, created by <paramref name="create"/> on first use.</summary>
-    protected static Tensor Buffer(Dictionary<string, object> state, string name, Func<Tensor> create)
+    /// <summary>A tensor state entry, created as zeros shaped like <paramref name="like"/> on first use.</summary>
+    protected static Tensor Buffer(Dictionary<string, object> state, string name, Tensor like)
     {
         if (state.TryGetValue(name, out var v)) return (Tensor)v;
-        var t = create();
+        var t = Torch.ZerosLike(like);
         state[name] = t;
         return t;
     }
+
+    /// <summary>The step count after this step: the saved "step" plus one, stored back.</summary>
+    protected static long NextStep(Dictionary<string, object> state)
+    {
+        long step = state.TryGetValue("step", out var s) ? System.Convert.ToInt64(s, System.Globalization.CultureInfo.InvariantCulture) + 1 : 1;
+        state["step"] = step;
+        return step;
+    }
+
+    /// <summary>
+    /// Whether a backend's fused step kernel can update these tensors (null = absent state): all contiguous, on one
+    /// device, of one dtype, float32 or float64. Otherwise the optimizer applies its formulas with tensor ops.
+    /// (Fixed arguments rather than params: a step must not allocate.)
+    /// </summary>
+    protected static bool CanFuse(Tensor param, Tensor grad, Tensor? state1 = null, Tensor? state2 = null, Tensor? state3 = null) =>
+        param.DType is DType.Float32 or DType.Float64 && param.IsContiguous()
+        && FusesWith(param, grad) && FusesWith(param, state1) && FusesWith(param, state2) && FusesWith(param, state3);
+
+    static bool FusesWith(Tensor param, Tensor? t) =>
+        t == null || (t.DType == param.DType && t.Device == param.Device && t.IsContiguous() && t.ShapeRef.AsSpan().SequenceEqual(param.ShapeRef));
 
     /// <summary>
     /// PyTorch's optimizer state_dict: "state" maps parameter indices (in group order) to their state, and
