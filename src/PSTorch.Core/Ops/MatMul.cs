@@ -23,7 +23,12 @@ internal static class MatMul
         if (sa[1] != sb[0])
             throw new ArgumentException($"mat1 and mat2 shapes cannot be multiplied ({sa[0]}x{sa[1]} and {sb[0]}x{sb[1]})");
         var y = Tensor.Empty([sa[0], sb[1]], a.DType, a.Device);
-        Backend.For(a).BatchedMatMul(y.Unsqueeze0View(), a.Unsqueeze0View(), b.Unsqueeze0View());
+        // the batched views hold claims on the storages: released now, or y's block would only return to the
+        // allocator when the GC finalizes them, and every Mm would get fresh (page-faulting) memory
+        using (var y3 = y.Unsqueeze0View())
+        using (var a3 = a.Unsqueeze0View())
+        using (var b3 = b.Unsqueeze0View())
+            Backend.For(a).BatchedMatMul(y3, a3, b3);
         if (Graph.ShouldRecord(a, b))
             Graph.Record(y, "MmBackward0", [a, b], [a, b], (g, s, n) =>
                 [n[0] ? Mm(g, s[1].T()) : null, n[1] ? Mm(s[0].T(), g) : null]);
@@ -41,7 +46,10 @@ internal static class MatMul
             throw new ArgumentException($"mat1 and mat2 shapes cannot be multiplied ({sa[0]}x{sa[1]} and {sb[0]}x{sb[1]})");
         var y = Tensor.Empty([sa[0], sb[1]], mat1.DType, mat1.Device);
         y.CopyFrom(input);
-        Backend.For(mat1).BatchedMatMul(y.Unsqueeze0View(), mat1.Unsqueeze0View(), mat2.Unsqueeze0View(), accumulate: true);
+        using (var y3 = y.Unsqueeze0View())
+        using (var a3 = mat1.Unsqueeze0View())
+        using (var b3 = mat2.Unsqueeze0View())
+            Backend.For(mat1).BatchedMatMul(y3, a3, b3, accumulate: true);
         if (Graph.ShouldRecord([input, mat1, mat2]))
         {
             var inShape = input.ShapeRef;
