@@ -222,7 +222,8 @@ Describe 'Completion and help' {
     }
 
     It 'has help with examples for <Name>' -TestCases @(
-        @{ Name = 'New-Tensor' }, @{ Name = 'Invoke-NoGrad' }, @{ Name = 'Invoke-EnableGrad' }, @{ Name = 'Set-TorchSeed' }, @{ Name = 'New-AutogradFunction' }
+        @{ Name = 'New-Tensor' }, @{ Name = 'Invoke-NoGrad' }, @{ Name = 'Invoke-EnableGrad' }, @{ Name = 'Set-TorchSeed' }, @{ Name = 'New-AutogradFunction' },
+        @{ Name = 'Get-Dataset' }, @{ Name = 'New-Dataset' }, @{ Name = 'New-DataLoader' }, @{ Name = 'New-Transform' }, @{ Name = 'Export-ImageGrid' }
     ) {
         $help = Get-Help $Name -Examples
         $help.Synopsis | Should -Not -BeLike "$Name *"
