@@ -92,6 +92,18 @@ public sealed class HostTests
     }
 
     [Fact]
+    public void ImageCmdletsFindSkiaSharpsNativeLibraryBesideTheModule()
+    {
+        var png = Path.Combine(Directory.CreateTempSubdirectory("pstorch-img-").FullName, "grid.png");
+
+        var run = PstorchProcess.Run("-c", $"$t = New-Tensor -Rand -Shape 4,1,8,8; Export-ImageGrid $t '{png}' -NRow 2");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.True(File.Exists(png), run.ToString());
+        Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, File.ReadAllBytes(png)[..4]);
+    }
+
+    [Fact]
     public void TerminatingErrorIsReportedOnStderrWithItsPosition()
     {
         var script = PstorchProcess.WriteScript("'first'\nthrow 'the model exploded'\n'never'");
