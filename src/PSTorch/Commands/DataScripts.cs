@@ -10,6 +10,10 @@ internal static class DataScripts
     /// <summary>The script block's output as a sample: one value as itself, several as object[]; PSObject wrappers removed.</summary>
     public static object Invoke(ScriptBlock script, object argument)
     {
+        if (System.Management.Automation.Runspaces.Runspace.DefaultRunspace == null)
+            throw new InvalidOperationException(
+                "A PowerShell script block in this dataset ran on a data loader worker thread, where no PowerShell runspace exists. " +
+                "Script blocks (-TargetTransform, -Lambda, -GetItem) run only on the pipeline's thread: create the loader with -Workers 0.");
         var output = script.Invoke(argument);
         return output.Count == 1 ? Unwrap(output[0])! : output.Select(Unwrap).ToArray()!;
     }
