@@ -7,7 +7,7 @@ public sealed record Case(string Name, string Group, string Description, Func<Re
 /// The cases, in the peer's order and with its names and parameters. Every op releases what it allocates
 /// (Dispose), as eager PyTorch frees a temporary when its last reference goes; the peer runs each call in a dispose scope.
 /// </summary>
-public static class Cases
+public static partial class Cases
 {
     /// <summary>The "all cores" thread count (the peer uses the same).</summary>
     public static readonly int Threads = Environment.ProcessorCount;
@@ -40,6 +40,7 @@ public static class Cases
         list.Add(new("red_sum", "red", "sum over 16M floats", RedSum));
         list.Add(new("red_softmax", "red", "softmax over rows of 4096x1024", RedSoftmax));
         list.Add(new("red_ce_fwdbwd", "red", "log_softmax + nll_loss fwd+bwd, logits 1024x10", RedCrossEntropy));
+        AddNeuralNetworkCases(list);
         return list;
     }
 

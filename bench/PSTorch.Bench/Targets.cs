@@ -26,6 +26,10 @@ public static class Targets
         ["ew"] = new(">= 1x", 1.0),
         ["red"] = new(">= 1x", 1.0),
         ["tiny"] = new("> 1x (less overhead)", 1.0, Strict: true),
+        ["conv"] = new(">= 1x", 1.0),
+        ["pool"] = new(">= 3x (<= 0.33x libtorch's time)", 1 / 0.33),
+        ["mlp"] = new(">= 1x", 1.0),
+        ["cnn"] = new(">= 1x", 1.0),
     };
 
     /// <summary>

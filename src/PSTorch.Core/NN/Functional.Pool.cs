@@ -5,8 +5,13 @@ namespace PSTorch.NN;
 public static partial class Functional
 {
     /// <summary>Window maxima over [N, C, H, W] or [C, H, W]; stride defaults to the kernel size.</summary>
-    public static Tensor MaxPool2d(Tensor input, long[] kernelSize, long[]? stride = null, long[]? padding = null, long[]? dilation = null, bool ceilMode = false) =>
-        MaxPool2dWithIndices(input, kernelSize, stride, padding, dilation, ceilMode).Values;
+    public static Tensor MaxPool2d(Tensor input, long[] kernelSize, long[]? stride = null, long[]? padding = null, long[]? dilation = null, bool ceilMode = false)
+    {
+        var (values, indices) = MaxPool2dWithIndices(input, kernelSize, stride, padding, dilation, ceilMode);
+        // Without a graph nothing saved the indices: release their int64 block now rather than at a finalizer.
+        if (values.GradFn == null) indices.Dispose();
+        return values;
+    }
 
     /// <summary>max_pool2d(..., return_indices=True): the maxima and their flat positions h * W + w in each input plane.</summary>
     public static ValuesAndIndices MaxPool2dWithIndices(Tensor input, long[] kernelSize, long[]? stride = null, long[]? padding = null, long[]? dilation = null, bool ceilMode = false)

@@ -203,18 +203,32 @@ public class ConvolutionTests
     [Fact]
     public void LargeBatchUsesTheThreadedPathWithTheSameResult()
     {
-        var x = Torch.Randn([7, 3, 12, 12], DType.Float64, requiresGrad: true);
-        var w = Torch.Randn([4, 3, 3, 3], DType.Float64, requiresGrad: true);
-        var y = Functional.Conv2d(x, w, padding: 1);
-        y.Sum().Backward();
-        // the weight gradient equals the sum of per-image gradients
-        var sum = Torch.ZerosLike(w);
-        for (int i = 0; i < 7; i++)
+        // 24 * 16 * 12 * 12 * (8 * 9) multiply-adds: enough for the batch to be spread over two workers
+        int before = Torch.GetNumThreads();
+        Torch.SetNumThreads(2);
+        try
         {
-            var wi = w.Detach().RequiresGrad_();
-            Functional.Conv2d(x.Detach()[i], wi, padding: 1).Sum().Backward();
-            sum = sum + wi.Grad!;
+            var x = Torch.Randn([24, 8, 12, 12], DType.Float64, requiresGrad: true);
+            var w = Torch.Randn([16, 8, 3, 3], DType.Float64, requiresGrad: true);
+            var y = Functional.Conv2d(x, w, padding: 1);
+            y.Sum().Backward();
+            // every image's output and input gradient match its own convolution; the weight gradient is their sum
+            var sum = Torch.ZerosLike(w);
+            for (int i = 0; i < 24; i++)
+            {
+                var xi = x.Detach()[i].RequiresGrad_();
+                var wi = w.Detach().RequiresGrad_();
+                var yi = Functional.Conv2d(xi, wi, padding: 1);
+                Assert.True(y[i].AllClose(yi, 1e-12, 1e-12));
+                yi.Sum().Backward();
+                Assert.True(x.Grad![i].AllClose(xi.Grad!, 1e-12, 1e-12));
+                sum = sum + wi.Grad!;
+            }
+            Assert.True(w.Grad!.AllClose(sum, 1e-9, 1e-9));
         }
-        Assert.True(w.Grad!.AllClose(sum, 1e-9, 1e-9));
+        finally
+        {
+            Torch.SetNumThreads(before);
+        }
     }
 }

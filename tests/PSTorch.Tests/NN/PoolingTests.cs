@@ -47,6 +47,19 @@ public class PoolingTests
     }
 
     [Fact]
+    public void MaxPoolNaNWinsAndTheLastNaNGivesTheIndex()
+    {
+        // PyTorch's rule: a value replaces the max when it is larger or NaN, so a window's last NaN is its argmax
+        var x = Torch.FromArray(new float[] { 1, float.NaN, 7, 8, float.NaN, 6, 3, 4 }, [1, 1, 2, 4]);
+        var (values, indices) = Functional.MaxPool2dWithIndices(x, [2]);
+        Assert.True(float.IsNaN(values.ToArray<float>()[0]));
+        Assert.Equal(8f, values.ToArray<float>()[1]);
+        Assert.Equal(new long[] { 4, 3 }, indices.ToArray<long>());
+        var y = Torch.FromArray(new float[] { float.NaN, 1, 2, 3 }, [1, 1, 2, 2]);
+        Assert.Equal(new long[] { 0 }, Functional.MaxPool2dWithIndices(y, [2]).Indices.ToArray<long>());
+    }
+
+    [Fact]
     public void AdaptiveAvgPoolWindows()
     {
         var x = Torch.Arange(20, DType.Float64).View(1, 1, 4, 5);

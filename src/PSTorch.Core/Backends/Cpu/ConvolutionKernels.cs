@@ -5,84 +5,74 @@ using System.Runtime.CompilerServices;
 namespace PSTorch.Backends.Cpu;
 
 /// <summary>
-/// 2-d convolution as im2col + GEMM, one image at a time. Small images are spread over the threads one image
-/// per worker (each GEMM then runs on its own thread); images big enough for the GEMM to split itself run one
-/// after another so the GEMM's own thread team does the splitting.
+/// 2-d convolution as im2col + GEMM, one image at a time. A batch is spread over the threads image by image
+/// (each worker pulls the next image, so a worker slowed by other load just takes fewer), and each image's
+/// GEMMs then run on their worker's thread; a single image lets the GEMM split itself instead. Never both:
+/// nested splits oversubscribe the cores.
 /// </summary>
 internal static unsafe class ConvolutionKernels<T> where T : unmanaged, INumber<T>
 {
-    // Matches Gemm's own threshold for splitting one product over the cores.
-    const long GemmParallelWork = 2L * 1024 * 1024;
+    // Below this many multiply-adds in the whole batch (Gemm's own threshold), one thread beats two.
+    const long ParallelWork = 2L * 1024 * 1024;
 
     public static void Forward(Tensor output, Tensor input, Tensor weight, Tensor? bias, Conv2dGeometry g)
     {
         nint x = (nint)input.Ptr<T>(), w = (nint)weight.Ptr<T>(), y = (nint)output.Ptr<T>();
         nint b = bias == null ? 0 : (nint)bias.Ptr<T>();
-        long perImage = (long)g.OutChannels * g.OutPlane * g.PatchSize;
-        RunOverImages(g, perImage, output.Device, (col, first, end) =>
-        {
-            for (int n = first; n < end; n++)
-                ForwardImage((T*)x + (long)n * g.InChannels * g.InPlane, (T*)w, (T*)b, (T*)y + (long)n * g.OutChannels * g.OutPlane, (T*)col, g);
-        });
+        RunOverImages(g, output.Device, WorkerCount(g), (col, n, _) =>
+            ForwardImage((T*)x + (long)n * g.InChannels * g.InPlane, (T*)w, (T*)b, (T*)y + (long)n * g.OutChannels * g.OutPlane, (T*)col, g));
     }
 
     public static void BackwardInput(Tensor gradInput, Tensor gradOutput, Tensor weight, Conv2dGeometry g)
     {
         nint gx = (nint)gradInput.Ptr<T>(), gy = (nint)gradOutput.Ptr<T>(), w = (nint)weight.Ptr<T>();
-        long perImage = (long)g.OutChannels * g.OutPlane * g.PatchSize;
-        RunOverImages(g, perImage, gradInput.Device, (col, first, end) =>
-        {
-            for (int n = first; n < end; n++)
-                BackwardInputImage((T*)gx + (long)n * g.InChannels * g.InPlane, (T*)gy + (long)n * g.OutChannels * g.OutPlane, (T*)w, (T*)col, g);
-        });
+        RunOverImages(g, gradInput.Device, WorkerCount(g), (col, n, _) =>
+            BackwardInputImage((T*)gx + (long)n * g.InChannels * g.InPlane, (T*)gy + (long)n * g.OutChannels * g.OutPlane, (T*)w, (T*)col, g));
     }
 
     public static void BackwardWeight(Tensor gradWeight, Tensor gradOutput, Tensor input, Conv2dGeometry g)
     {
-        long weightSize = (long)g.OutChannels * g.PatchSize;
-        long perImage = weightSize * g.OutPlane;
-        int workers = WorkerCount(g, perImage);
+        int weightSize = checked(g.OutChannels * g.PatchSize);
+        int workers = WorkerCount(g);
         // Each extra worker sums its images into a private copy, added up at the end.
         var partials = new Tensor[workers];
         partials[0] = gradWeight;
         for (int i = 1; i < workers; i++) partials[i] = Tensor.Empty([weightSize], gradWeight.DType, gradWeight.Device);
-        var targets = partials.Select(t => (nint)t.Ptr<T>()).ToArray();
-        nint gy = (nint)gradOutput.Ptr<T>(), x = (nint)input.Ptr<T>();
-        RunOverImages(g, perImage, gradWeight.Device, (col, first, end, worker) =>
+        var targets = new nint[workers];
+        for (int i = 0; i < workers; i++)
         {
-            T* target = (T*)targets[worker];
-            if (first == end) new Span<T>(target, checked((int)weightSize)).Clear();
-            for (int n = first; n < end; n++)
-                BackwardWeightImage(target, (T*)gy + (long)n * g.OutChannels * g.OutPlane, (T*)x + (long)n * g.InChannels * g.InPlane, (T*)col, g, accumulate: n != first);
-        }, workers);
-        T* sum = (T*)targets[0];
+            targets[i] = (nint)partials[i].Ptr<T>();
+            new Span<T>((T*)targets[i], weightSize).Clear();
+        }
+        nint gy = (nint)gradOutput.Ptr<T>(), x = (nint)input.Ptr<T>();
+        RunOverImages(g, gradWeight.Device, workers, (col, n, worker) =>
+            BackwardWeightImage((T*)targets[worker], (T*)gy + (long)n * g.OutChannels * g.OutPlane, (T*)x + (long)n * g.InChannels * g.InPlane, (T*)col, g));
+        var sum = new Span<T>((T*)targets[0], weightSize);
         for (int i = 1; i < workers; i++)
         {
-            T* part = (T*)targets[i];
-            for (long j = 0; j < weightSize; j++) sum[j] += part[j];
+            TensorPrimitives.Add(sum, new ReadOnlySpan<T>((T*)targets[i], weightSize), sum);
+            partials[i].Dispose();
         }
     }
 
-    static int WorkerCount(in Conv2dGeometry g, long perImage) =>
-        perImage >= GemmParallelWork ? 1 : Math.Max(1, Math.Min(CpuThreads.Count, g.Batch));
+    static int WorkerCount(in Conv2dGeometry g) =>
+        g.Batch > 1 && (long)g.Batch * g.OutChannels * g.OutPlane * g.PatchSize >= ParallelWork ? Math.Min(CpuThreads.Count, g.Batch) : 1;
 
-    static void RunOverImages(Conv2dGeometry g, long perImage, Device device, Action<nint, int, int> body) =>
-        RunOverImages(g, perImage, device, (col, first, end, _) => body(col, first, end), WorkerCount(g, perImage));
-
-    /// <summary>Splits the batch into one contiguous run per worker, each with its own unfolded-input buffer.</summary>
-    static void RunOverImages(Conv2dGeometry g, long perImage, Device device, Action<nint, int, int, int> body, int workers)
+    /// <summary>Runs body(unfolded-input buffer, image, worker) for every image, each worker with its own buffer.</summary>
+    static void RunOverImages(Conv2dGeometry g, Device device, int workers, Action<nint, int, int> body)
     {
         long colSize = g.IsPointwise ? 1 : (long)g.PatchSize * g.OutPlane;
         var dtype = typeof(T) == typeof(float) ? DType.Float32 : DType.Float64;
         var buffers = new Tensor[workers];
         for (int i = 0; i < workers; i++) buffers[i] = Tensor.Empty([colSize], dtype, device);
-        void Part(int worker)
+        int next = -1;
+        CpuThreads.For(workers, worker =>
         {
-            int first = (int)((long)g.Batch * worker / workers), end = (int)((long)g.Batch * (worker + 1) / workers);
-            body((nint)buffers[worker].Ptr<T>(), first, end, worker);
-        }
-        if (workers == 1) Part(0);
-        else Parallel.For(0, workers, CpuThreads.ParallelOptions, Part);
+            nint col = (nint)buffers[worker].Ptr<T>();
+            for (int n = Interlocked.Increment(ref next); n < g.Batch; n = Interlocked.Increment(ref next))
+                body(col, n, worker);
+        });
+        foreach (var buffer in buffers) buffer.Dispose();
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -127,7 +117,7 @@ internal static unsafe class ConvolutionKernels<T> where T : unmanaged, INumber<
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static void BackwardWeightImage(T* gw, T* gy, T* x, T* col, in Conv2dGeometry g, bool accumulate)
+    static void BackwardWeightImage(T* gw, T* gy, T* x, T* col, in Conv2dGeometry g)
     {
         int cin = g.InChannelsPerGroup, cout = g.OutChannelsPerGroup, k = g.PatchSize, plane = g.OutPlane;
         for (int group = 0; group < g.Groups; group++)
@@ -136,7 +126,7 @@ internal static unsafe class ConvolutionKernels<T> where T : unmanaged, INumber<
             T* unfolded = g.IsPointwise ? xg : col;
             if (!g.IsPointwise) Im2Col(xg, col, g);
             // gW_g [cout, k] += gy_g [cout, plane] x unfolded^T [plane, k]
-            Matmul(cout, k, plane, gy + (long)group * cout * plane, plane, 1, unfolded, 1, plane, gw + (long)group * cout * k, k, accumulate);
+            Matmul(cout, k, plane, gy + (long)group * cout * plane, plane, 1, unfolded, 1, plane, gw + (long)group * cout * k, k, accumulate: true);
         }
     }
 

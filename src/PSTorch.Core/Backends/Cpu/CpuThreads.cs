@@ -2,16 +2,18 @@ namespace PSTorch.Backends.Cpu;
 
 /// <summary>
 /// How many threads the CPU kernels may use for one op (torch.get_num_threads). The elementwise iterator,
-/// the reductions and the GEMM split all read this one setting.
+/// the reductions and the GEMM split all read this one setting. Inside a <see cref="For"/> body it reads 1, as
+/// at::get_num_threads does inside a parallel region, so a kernel called per work item does not split again.
 /// </summary>
 internal static class CpuThreads
 {
     static int count = Environment.ProcessorCount;
     static ParallelOptions options = new() { MaxDegreeOfParallelism = count };
+    [ThreadStatic] static bool insideParallelRegion;
 
     public static int Count
     {
-        get => Volatile.Read(ref count);
+        get => insideParallelRegion ? 1 : Volatile.Read(ref count);
         set
         {
             if (value <= 0) throw new ArgumentOutOfRangeException(nameof(value), value, "Expected positive number of threads");
@@ -22,4 +24,31 @@ internal static class CpuThreads
 
     /// <summary>Options that cap a Parallel.For at <see cref="Count"/> concurrent workers.</summary>
     public static ParallelOptions ParallelOptions => Volatile.Read(ref options);
+
+    /// <summary>
+    /// Runs body(worker) for every worker in [0, <paramref name="workers"/>) on up to <see cref="Count"/> threads.
+    /// The kernels a body calls run on its thread: nested splits would put more threads than cores to work, each
+    /// waiting at the others' barriers, which under load costs more than the split gains.
+    /// </summary>
+    public static void For(int workers, Action<int> body)
+    {
+        if (workers <= 1)
+        {
+            body(0);
+            return;
+        }
+        Parallel.For(0, workers, ParallelOptions, worker =>
+        {
+            bool outer = insideParallelRegion;
+            insideParallelRegion = true;
+            try
+            {
+                body(worker);
+            }
+            finally
+            {
+                insideParallelRegion = outer;
+            }
+        });
+    }
 }

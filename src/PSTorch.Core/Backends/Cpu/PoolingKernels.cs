@@ -31,23 +31,31 @@ internal static unsafe class PoolingKernels<T> where T : unmanaged, INumber<T>
         });
     }
 
+    /// <summary>
+    /// Window maxima and their input offsets. The updates are branch-free: on data without order (activations)
+    /// a branch per element mispredicts about half the time, which costs more than the whole comparison.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void MaxPlane(T* x, T* y, long* indices, in Pool2dGeometry g)
     {
         int h = g.InHeight, w = g.InWidth, kh = g.KernelHeight, kw = g.KernelWidth, dh = g.DilationHeight, dw = g.DilationWidth;
-        for (int oh = 0; oh < g.OutHeight; oh++)
+        int outH = g.OutHeight, outW = g.OutWidth, sh = g.StrideHeight, sw = g.StrideWidth, ph = g.PaddingHeight, pw = g.PaddingWidth;
+        T negativeInfinity = T.CreateTruncating(double.NegativeInfinity);
+        for (int oh = 0; oh < outH; oh++)
         {
-            int hStart = oh * g.StrideHeight - g.PaddingHeight;
+            int hStart = oh * sh - ph;
             // first and one-past-last kernel rows that fall inside the input
             int kiFirst = hStart >= 0 ? 0 : (-hStart + dh - 1) / dh;
             int kiEnd = Math.Min(kh, (h - hStart + dh - 1) / dh);
-            for (int ow = 0; ow < g.OutWidth; ow++)
+            T* yRow = y + (long)oh * outW;
+            long* indexRow = indices + (long)oh * outW;
+            for (int ow = 0; ow < outW; ow++)
             {
-                int wStart = ow * g.StrideWidth - g.PaddingWidth;
+                int wStart = ow * sw - pw;
                 int kjFirst = wStart >= 0 ? 0 : (-wStart + dw - 1) / dw;
                 int kjEnd = Math.Min(kw, (w - wStart + dw - 1) / dw);
                 long best = (long)(hStart + kiFirst * dh) * w + wStart + kjFirst * dw;
-                T max = T.CreateTruncating(double.NegativeInfinity);
+                T max = negativeInfinity;
                 for (int ki = kiFirst; ki < kiEnd; ki++)
                 {
                     long rowStart = (long)(hStart + ki * dh) * w + wStart;
@@ -55,18 +63,15 @@ internal static unsafe class PoolingKernels<T> where T : unmanaged, INumber<T>
                     {
                         long at = rowStart + kj * dw;
                         T v = x[at];
-                        // NaN wins, as in PyTorch
-                        if (v > max || T.IsNaN(v))
-                        {
-                            max = v;
-                            best = at;
-                            if (T.IsNaN(v)) goto done;
-                        }
+                        // PyTorch's rule: a larger value or any NaN takes the place (so the last NaN's index wins)
+                        bool take = (v > max) | T.IsNaN(v);
+                        long mask = -(long)Unsafe.As<bool, byte>(ref take);
+                        best ^= (best ^ at) & mask;
+                        max = T.Max(max, v);
                     }
                 }
-            done:
-                y[oh * g.OutWidth + ow] = max;
-                indices[oh * g.OutWidth + ow] = best;
+                yRow[ow] = max;
+                indexRow[ow] = best;
             }
         }
     }
