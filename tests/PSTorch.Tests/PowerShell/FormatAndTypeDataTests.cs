@@ -30,7 +30,7 @@ public class FormatAndTypeDataTests(ModuleRunspace ps) : IClassFixture<ModuleRun
     public void ModuleProcessesBothFiles()
     {
         var files = ps.Invoke("$m = Get-Module PSTorch; $m.ExportedFormatFiles; $m.ExportedTypeFiles").Select(o => Path.GetFileName((string)o.BaseObject));
-        Assert.Equal(["PSTorch.format.ps1xml", "PSTorch.types.ps1xml"], files);
+        Assert.Equal(["PSTorch.format.ps1xml", "PSTorch.Data.format.ps1xml", "PSTorch.types.ps1xml"], files);
     }
 
     [Fact]

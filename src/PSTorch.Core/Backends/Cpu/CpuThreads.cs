@@ -8,10 +8,22 @@ internal static class CpuThreads
 {
     static int count = Environment.ProcessorCount;
     static ParallelOptions options = new() { MaxDegreeOfParallelism = count };
+    [ThreadStatic] static int threadLimit;
+
+    /// <summary>
+    /// A cap on <see cref="Count"/> for ops started from the calling thread (0: none). DataLoader workers use 1, as
+    /// PyTorch's worker processes do: the workers already keep the cores busy, and kernels splitting their work
+    /// across the same cores would only oversubscribe them.
+    /// </summary>
+    public static int ThreadLimit
+    {
+        get => threadLimit;
+        set => threadLimit = value >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "Expected a non-negative thread limit");
+    }
 
     public static int Count
     {
-        get => Volatile.Read(ref count);
+        get => threadLimit > 0 ? Math.Min(threadLimit, Volatile.Read(ref count)) : Volatile.Read(ref count);
         set
         {
             if (value <= 0) throw new ArgumentOutOfRangeException(nameof(value), value, "Expected positive number of threads");
