@@ -105,6 +105,22 @@ public sealed class PipelineSpeedupTests
     }
 
     [Fact]
+    public void IdxBatchesHoldWhatToTensorGivesForEachImage()
+    {
+        var test = FashionMnistSample.Load(train: false);
+        var batch = (object[])test.GetBatch([7, 0, 999]);
+        var inputs = (Tensor)batch[0];
+        Assert.Equal([3L, 1, 28, 28], inputs.Shape);
+        int[] picked = [7, 0, 999];
+        for (int n = 0; n < picked.Length; n++)
+        {
+            using var image = ToImage.Convert(test.Data.Select(0, picked[n]));
+            Assert.Equal(Values(new ToTensor().Apply(image)), Values(inputs.Select(0, n)));
+        }
+        Assert.Equal(picked.Select(i => test.Targets[i]).ToArray(), ((Tensor)batch[1]).ToArray<long>());
+    }
+
+    [Fact]
     public void LoaderWorkersRunKernelsOnOneThreadAndTheConsumerKeepsItsSetting()
     {
         var seen = new System.Collections.Concurrent.ConcurrentBag<int>();
