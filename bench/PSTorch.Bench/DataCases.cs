@@ -38,7 +38,7 @@ public static class DataCases
         var dataset = new ImageFolder(folder, transform);
         var loader = new DataLoader(dataset, batchSize: BatchSize, shuffle: true, numWorkers: workers, seed: 0);
         int peak = 0;
-        var calls = new List<(double CpuSeconds, double WallSeconds)>();
+        var calls = new List<(double CpuSeconds, double WallSeconds, int FullCollections)>();
         var process = Process.GetCurrentProcess();
         var result = Measure.Op($"data_jpeg_w{workers}", "data",
             P(("images", JpegCount), ("size", $"{JpegWidth}x{JpegHeight}"), ("jpeg_quality", JpegQuality), ("batch", BatchSize), ("workers", workers),
@@ -48,9 +48,10 @@ public static class DataCases
                 process.Refresh();
                 var cpu = process.TotalProcessorTime;
                 long start = Stopwatch.GetTimestamp();
+                int collections = GC.CollectionCount(2);
                 foreach (var batch in loader) DisposeData(batch.Data);
                 process.Refresh();
-                calls.Add(((process.TotalProcessorTime - cpu).TotalSeconds, Stopwatch.GetElapsedTime(start).TotalSeconds));
+                calls.Add(((process.TotalProcessorTime - cpu).TotalSeconds, Stopwatch.GetElapsedTime(start).TotalSeconds, GC.CollectionCount(2) - collections));
                 peak = Math.Max(peak, loader.PeakBatchesHeld);
             }, JpegCount, "images/s", $"one call = one epoch of {JpegCount} images; synthetic JPEGs in {folder}");
         // CPU use over the timed calls only (warm-up includes JIT compilation on background threads).
@@ -62,6 +63,7 @@ public static class DataCases
             ["prefetch_bound"] = workers == 0 ? 1 : loader.PrefetchFactor * workers,
             ["images_per_cpu_second"] = Math.Round(timed.Count * JpegCount / cpuSeconds, 1),
             ["cores_used"] = Math.Round(cpuSeconds / wallSeconds, 2),
+            ["full_gcs_per_epoch"] = Math.Round(timed.Average(c => c.FullCollections), 2),
         };
         return result;
     }

@@ -89,6 +89,8 @@ public sealed class IdxDataset : Dataset, IBatchedDataset
     public override int Count => labels.Length;
     public override string? SourceOf(int index) => $"{ImagesPath}#{CheckIndex(index)}";
 
+    internal override bool SamplesAreNew => true;
+
     public override object GetItem(int index)
     {
         index = CheckIndex(index);

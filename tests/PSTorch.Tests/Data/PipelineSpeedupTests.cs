@@ -120,6 +120,39 @@ public sealed class PipelineSpeedupTests
         Assert.Equal(picked.Select(i => test.Targets[i]).ToArray(), ((Tensor)batch[1]).ToArray<long>());
     }
 
+    /// <summary>Hands out new tensors and keeps them, to see which ones the loader released.</summary>
+    sealed class NewTensors(bool declared) : Dataset
+    {
+        public readonly System.Collections.Concurrent.ConcurrentBag<Tensor> Given = new();
+        public override int Count => 6;
+        internal override bool SamplesAreNew => declared;
+
+        public override object GetItem(int index)
+        {
+            var t = Torch.FromArray(new float[] { index, -index });
+            Given.Add(t);
+            return new object[] { t, (long)index };
+        }
+    }
+
+    [Fact]
+    public void LoaderReleasesNewSampleTensorsOnceCollatedAndLeavesOthersAlone()
+    {
+        var fresh = new NewTensors(declared: true);
+        var batches = new DataLoader(fresh, batchSize: 4, numWorkers: 1).Select(b => (Tensor)b.Inputs).ToList();
+        Assert.Equal([4L, 2], batches[0].Shape);
+        Assert.Equal([5f, -5f], batches[1].Select(0, 1).ToArray<float>());
+        Assert.Equal(6, fresh.Given.Count);
+        Assert.All(fresh.Given, t => Assert.True(t.IsDisposed));
+
+        var kept = new NewTensors(declared: false);
+        Assert.Equal(2, new DataLoader(kept, batchSize: 4).Count());
+        Assert.All(kept.Given, t => Assert.False(t.IsDisposed));
+        var own = new NewTensors(declared: true);
+        Assert.Equal(2, new DataLoader(own, batchSize: 4, collate: samples => samples).Count());
+        Assert.All(own.Given, t => Assert.False(t.IsDisposed));
+    }
+
     [Fact]
     public void LoaderWorkersRunKernelsOnOneThreadAndTheConsumerKeepsItsSetting()
     {
