@@ -50,13 +50,23 @@ internal sealed class HostSession : IDisposable
     public bool ShouldExit => _host.ShouldExit;
     public int ExitCode => _host.ExitCode;
 
-    public int RunCommand(string script, bool addToHistory = false) =>
-        Run(ps => ps.AddScript(script), addToHistory) switch
+    /// <summary>Holds $? after the last statement of a -Command script: pwsh -Command exits 1 when that statement failed.</summary>
+    const string LastStatusVariable = "__pstorchLastStatementSucceeded";
+
+    /// <summary>
+    /// Runs a command line. As a whole -Command run (<paramref name="interactive"/> false) it also fails when its
+    /// last statement failed; typed at the prompt it is recorded in the history as typed.
+    /// </summary>
+    public int RunCommand(string script, bool interactive = false) =>
+        Run(ps => ps.AddScript(interactive ? script : script + $"\n$global:{LastStatusVariable} = $?"), addToHistory: interactive) switch
         {
-            RunOutcome.Completed => ShouldExit ? ExitCode : 0,
+            RunOutcome.Completed => ShouldExit ? ExitCode : interactive || LastStatementSucceeded() ? 0 : FailureExitCode,
             RunOutcome.Stopped => StoppedExitCode,
             _ => ShouldExit ? ExitCode : FailureExitCode,
         };
+
+    private bool LastStatementSucceeded() =>
+        _runspace.SessionStateProxy.GetVariable(LastStatusVariable) is not false;
 
     public int RunFile(string path, IReadOnlyList<string> arguments)
     {

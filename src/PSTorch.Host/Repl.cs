@@ -28,7 +28,7 @@ internal sealed class Repl
             var input = ReadStatement();
             if (input is null) break;
             if (string.IsNullOrWhiteSpace(input)) continue;
-            exitCode = _session.RunCommand(input, addToHistory: true);
+            exitCode = _session.RunCommand(input, interactive: true);
         }
         return _session.ShouldExit ? _session.ExitCode : exitCode;
     }

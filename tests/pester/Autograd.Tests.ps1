@@ -78,3 +78,67 @@ Describe 'Invoke-NoGrad' {
         (Invoke-NoGrad { Invoke-EnableGrad { $x * 2 } }).GradFn.Name | Should -BeExactly 'MulBackward0'
     }
 }
+
+Describe 'New-AutogradFunction' {
+    BeforeAll {
+        $script:exp = New-AutogradFunction -Name MyExp -Forward {
+            param($ctx, $x)
+            $y = $x.Exp()
+            $ctx.SaveForBackward($y)
+            $y
+        } -Backward {
+            param($ctx, $grad)
+            $grad * $ctx.SavedTensors[0]
+        }
+    }
+
+    Context 'a function of one input' {
+        It 'names the node <Name>Backward and computes forward and backward' {
+            $x = New-Tensor 0.0, 1.0 -RequiresGrad
+            $y = $exp.Apply($x)
+            $y.GradFn.Name | Should -BeExactly 'MyExpBackward'
+            ($y * 3).Sum().Backward()
+            $x.Grad.ToArray()[0] | Should -Be 3
+            [math]::Abs($x.Grad.ToArray()[1] - 3 * [math]::E) | Should -BeLessThan 1e-5
+        }
+
+        It 'passes gradcheck with a script block converted to Func' {
+            $x = New-Tensor -Randn -Shape 3 -DType float64 -RequiresGrad -Seed 3
+            $f = [Func[PSTorch.Tensor[], PSTorch.Tensor]] { param($xs) $exp.Apply($xs[0]) }
+            [PSTorch.Torch]::GradCheck($f, @($x)) | Should -BeTrue
+        }
+
+        It 'records nothing under Invoke-NoGrad' {
+            $x = New-Tensor 1.0 -RequiresGrad
+            (Invoke-NoGrad { $exp.Apply($x) }).GradFn | Should -BeNullOrEmpty
+        }
+    }
+
+    Context 'a function of two inputs' {
+        It 'takes one gradient per input, $null where none is needed' {
+            $mul = New-AutogradFunction MyMul { param($ctx, $a, $b) $ctx.SaveForBackward($a, $b); $a * $b } {
+                param($ctx, $grad)
+                $a, $b = $ctx.SavedTensors
+                $grad * $b
+                if ($ctx.NeedsInputGrad[1]) { $grad * $a } else { $null }
+            }
+            $a = New-Tensor 2.0, 3.0 -RequiresGrad
+            $b = New-Tensor 5.0, 7.0
+            $mul.Apply($a, $b).Sum().Backward()
+            $a.Grad.ToArray() | Should -Be @(5, 7)
+            $b.Grad | Should -BeNullOrEmpty
+        }
+    }
+
+    Context 'script blocks that output the wrong things' {
+        It 'explains a forward that outputs more than the tensor' {
+            $f = New-AutogradFunction Stray { param($ctx, $x) 42; $x * 2 } { param($ctx, $grad) $grad * 2 }
+            { $f.Apply((New-Tensor 1.0 -RequiresGrad)) } | Should -Throw -ExpectedMessage "*autograd function 'Stray' must output one tensor, but it output 2 objects (Int32, Tensor)*"
+        }
+
+        It 'explains a backward that outputs a non-tensor' {
+            $f = New-AutogradFunction Str { param($ctx, $x) $x * 2 } { param($ctx, $grad) 'two' }
+            { $f.Apply((New-Tensor 1.0 -RequiresGrad)).Backward() } | Should -Throw -ExpectedMessage '*must output one tensor or $null per input, but output 0 is System.String*'
+        }
+    }
+}

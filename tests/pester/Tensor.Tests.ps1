@@ -199,6 +199,10 @@ Describe 'Formatting' {
         $text | Should -BeLike '*`[2, 3`]*torch.float32*cpu*True*MulBackward0*'
     }
 
+    It 'shows a device as its name' {
+        ((New-Tensor 1).Device | Out-String).Trim() | Should -BeExactly 'cpu'
+    }
+
     It 'registers format data for PSTorch.Tensor' {
         $views = (Get-FormatData -TypeName PSTorch.Tensor).FormatViewDefinition
         $views.Name | Should -Contain 'PSTorch.Tensor'
@@ -218,7 +222,8 @@ Describe 'Completion and help' {
     }
 
     It 'has help with examples for <Name>' -TestCases @(
-        @{ Name = 'New-Tensor' }, @{ Name = 'Invoke-NoGrad' }, @{ Name = 'Invoke-EnableGrad' }, @{ Name = 'Set-TorchSeed' }
+        @{ Name = 'New-Tensor' }, @{ Name = 'Invoke-NoGrad' }, @{ Name = 'Invoke-EnableGrad' }, @{ Name = 'Set-TorchSeed' }, @{ Name = 'New-AutogradFunction' },
+        @{ Name = 'Get-Dataset' }, @{ Name = 'New-Dataset' }, @{ Name = 'New-DataLoader' }, @{ Name = 'New-Transform' }, @{ Name = 'Export-ImageGrid' }
     ) {
         $help = Get-Help $Name -Examples
         $help.Synopsis | Should -Not -BeLike "$Name *"

@@ -32,8 +32,12 @@ internal static class Graph
     /// <summary>Records an op with several outputs; output gradients that were never produced arrive as null.</summary>
     public static void RecordMulti(Tensor[] outputs, string name, Tensor[] inputs, Tensor[] save, BackwardFormula backward)
     {
-        var saved = save.Select(t => new SavedTensor(t)).ToArray();
-        var node = new FunctionNode(name, inputs.Select(EdgeOf).ToArray(), outputs.Length, saved, backward);
+        // plain loops: every differentiable op on every call comes through here
+        var saved = save.Length == 0 ? [] : new SavedTensor[save.Length];
+        for (int i = 0; i < save.Length; i++) saved[i] = new SavedTensor(save[i]);
+        var edges = new Edge[inputs.Length];
+        for (int i = 0; i < inputs.Length; i++) edges[i] = EdgeOf(inputs[i]);
+        var node = new FunctionNode(name, edges, outputs.Length, saved, backward);
         for (int i = 0; i < outputs.Length; i++)
         {
             outputs[i].SetGradFn(node, i);

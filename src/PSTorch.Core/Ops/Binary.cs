@@ -54,9 +54,21 @@ internal static class Binary
         var shape = y.ShapeRef;
         // bool + bool and bool * bool stay bool (PyTorch): they are or and and
         if (compute == DType.Bool) op = op switch { BinaryOp.Add or BinaryOp.Maximum => BinaryOp.LogicalOr, BinaryOp.Mul or BinaryOp.Minimum => BinaryOp.LogicalAnd, _ => op };
-        var ea = (a.DType == compute ? a : a.To(compute)).BroadcastView(shape);
-        var eb = (b.DType == compute ? b : b.To(compute)).BroadcastView(shape);
+        var ca = a.DType == compute ? a : a.To(compute);
+        var cb = b.DType == compute ? b : b.To(compute);
+        var ea = ca.BroadcastView(shape);
+        var eb = cb.BroadcastView(shape);
         Backend.For(y).Binary(op, y, ea, eb);
+        // release the temporaries' claims on memory now rather than in the GC's finalizer thread
+        ReleaseTemporary(ea, a);
+        ReleaseTemporary(eb, b);
+        ReleaseTemporary(ca, a);
+        ReleaseTemporary(cb, b);
+    }
+
+    static void ReleaseTemporary(Tensor temporary, Tensor operand)
+    {
+        if (!ReferenceEquals(temporary, operand)) temporary.Dispose();
     }
 
     static void RecordGradient(BinaryOp op, Tensor y, Tensor a, Tensor b)

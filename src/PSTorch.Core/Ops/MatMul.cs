@@ -23,10 +23,39 @@ internal static class MatMul
         if (sa[1] != sb[0])
             throw new ArgumentException($"mat1 and mat2 shapes cannot be multiplied ({sa[0]}x{sa[1]} and {sb[0]}x{sb[1]})");
         var y = Tensor.Empty([sa[0], sb[1]], a.DType, a.Device);
-        Backend.For(a).BatchedMatMul(y.AsStridedView([1, sa[0], sb[1]], [0, sb[1], 1], y.StorageOffset), a.Unsqueeze0View(), b.Unsqueeze0View());
+        // the batched views hold claims on the storages: released now, or y's block would only return to the
+        // allocator when the GC finalizes them, and every Mm would get fresh (page-faulting) memory
+        using (var y3 = y.Unsqueeze0View())
+        using (var a3 = a.Unsqueeze0View())
+        using (var b3 = b.Unsqueeze0View())
+            Backend.For(a).BatchedMatMul(y3, a3, b3);
         if (Graph.ShouldRecord(a, b))
             Graph.Record(y, "MmBackward0", [a, b], [a, b], (g, s, n) =>
                 [n[0] ? Mm(g, s[1].T()) : null, n[1] ? Mm(s[0].T(), g) : null]);
+        return y;
+    }
+
+    /// <summary>input + mat1 @ mat2 in one GEMM (input broadcasts to [m, n]): the fused product of a linear layer.</summary>
+    public static Tensor Addmm(Tensor input, Tensor mat1, Tensor mat2)
+    {
+        CheckTypes(mat1, mat2, "addmm");
+        Backend.CheckSameDevice(input, mat1);
+        if (mat1.NDim != 2 || mat2.NDim != 2) throw new ArgumentException("addmm: mat1 and mat2 must be matrices");
+        var sa = mat1.ShapeRef; var sb = mat2.ShapeRef;
+        if (sa[1] != sb[0])
+            throw new ArgumentException($"mat1 and mat2 shapes cannot be multiplied ({sa[0]}x{sa[1]} and {sb[0]}x{sb[1]})");
+        var y = Tensor.Empty([sa[0], sb[1]], mat1.DType, mat1.Device);
+        y.CopyFrom(input);
+        using (var y3 = y.Unsqueeze0View())
+        using (var a3 = mat1.Unsqueeze0View())
+        using (var b3 = mat2.Unsqueeze0View())
+            Backend.For(mat1).BatchedMatMul(y3, a3, b3, accumulate: true);
+        if (Graph.ShouldRecord([input, mat1, mat2]))
+        {
+            var inShape = input.ShapeRef;
+            Graph.Record(y, "AddmmBackward0", [input, mat1, mat2], [mat1, mat2], (g, s, n) =>
+                [n[0] ? g.SumToSize(inShape) : null, n[1] ? Mm(g, s[1].T()) : null, n[2] ? Mm(s[0].T(), g) : null]);
+        }
         return y;
     }
 

@@ -132,6 +132,15 @@ public partial class Tensor
         return MakeView(sh, st, StorageOffset, "PermuteBackward0", g => g.Permute(inverse));
     }
 
+    /// <summary>Moves dimension <paramref name="source"/> to position <paramref name="destination"/>, keeping the others in order (a permute).</summary>
+    public Tensor Movedim(int source, int destination)
+    {
+        int s = Shapes.WrapDim(source, NDim), d = Shapes.WrapDim(destination, NDim);
+        var order = Enumerable.Range(0, NDim).Where(i => i != s).ToList();
+        order.Insert(d, s);
+        return Permute(order.ToArray());
+    }
+
     /// <summary>Broadcasts size-1 dimensions to larger sizes without copying (-1 keeps a size).</summary>
     public Tensor Expand(params long[] sizes)
     {

@@ -80,6 +80,29 @@ public sealed class HostTests
         Assert.Equal("x\n", run.Stdout);
     }
 
+    [Theory]
+    [InlineData("New-Tensor -Zeros -Shape 2 -Device cuda", 1)]
+    [InlineData("New-Tensor -Zeros -Shape 2 -Device cuda; 'recovered'", 0)]
+    [InlineData("$null = New-Tensor 1,2", 0)]
+    public void CommandFailsWhenItsLastStatementFailed(string command, int expected)
+    {
+        var run = PstorchProcess.Run("-c", command);
+
+        Assert.True(run.ExitCode == expected, run.ToString());
+    }
+
+    [Fact]
+    public void ImageCmdletsFindSkiaSharpsNativeLibraryBesideTheModule()
+    {
+        var png = Path.Combine(Directory.CreateTempSubdirectory("pstorch-img-").FullName, "grid.png");
+
+        var run = PstorchProcess.Run("-c", $"$t = New-Tensor -Rand -Shape 4,1,8,8; Export-ImageGrid $t '{png}' -NRow 2");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.True(File.Exists(png), run.ToString());
+        Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, File.ReadAllBytes(png)[..4]);
+    }
+
     [Fact]
     public void TerminatingErrorIsReportedOnStderrWithItsPosition()
     {

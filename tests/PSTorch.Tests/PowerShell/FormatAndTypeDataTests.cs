@@ -21,13 +21,13 @@ public class FormatAndTypeDataTests(ModuleRunspace ps) : IClassFixture<ModuleRun
     }
 
     [Fact]
-    public void FormatFile_LoadsIntoTheEngine() => _ = new FormatTable([ModuleFile("PSTorch.format.ps1xml")]);
+    public void FormatFiles_LoadIntoTheEngine() => _ = new FormatTable([ModuleFile("PSTorch.format.ps1xml"), ModuleFile("PSTorch.Data.format.ps1xml")]);
 
     [Fact]
     public void TypesFile_LoadsIntoTheEngine() => _ = new TypeTable([ModuleFile("PSTorch.types.ps1xml")]);
 
     [Fact]
-    public void ModuleProcessesBothFiles()
+    public void ModuleProcessesItsFormatAndTypeFiles()
     {
         var files = ps.Invoke("$m = Get-Module PSTorch; $m.ExportedFormatFiles; $m.ExportedTypeFiles").Select(o => Path.GetFileName((string)o.BaseObject));
         Assert.Equal(["PSTorch.format.ps1xml", "PSTorch.Data.format.ps1xml", "PSTorch.types.ps1xml"], files);

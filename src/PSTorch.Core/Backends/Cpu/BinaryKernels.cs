@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using PSTorch.Ops;
 
 namespace PSTorch.Backends.Cpu;
@@ -96,6 +97,7 @@ internal struct IntPowFunction<T> : IBinaryFunction<T> where T : unmanaged, IBin
 /// <summary>Applies an <see cref="IBinaryFunction{T}"/> to one row, using the vectorised forms when the row is contiguous.</summary>
 internal unsafe struct BinaryRow<T, TFunction> : IRowKernel where T : unmanaged where TFunction : IBinaryFunction<T>
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Run(long n, nint* p, long* s)
     {
         T* o = (T*)p[0], a = (T*)p[1], b = (T*)p[2];
@@ -116,6 +118,7 @@ internal unsafe struct CompareRow<T> : IRowKernel where T : unmanaged, INumber<T
 {
     public BinaryOp Op;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Run(long n, nint* p, long* s)
     {
         byte* o = (byte*)p[0];
@@ -139,6 +142,7 @@ internal unsafe struct LogicalRow : IRowKernel
 {
     public BinaryOp Op;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Run(long n, nint* p, long* s)
     {
         byte* o = (byte*)p[0], a = (byte*)p[1], b = (byte*)p[2];

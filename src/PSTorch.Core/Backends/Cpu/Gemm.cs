@@ -7,8 +7,9 @@ namespace PSTorch.Backends.Cpu;
 /// CPU matrix multiply: C[i,j] = (accumulate ? C[i,j] : 0) + sum_p A[i,p] * B[p,j].
 /// A is m x k at a[i*aRowStride + p*aColStride], B is k x n at b[p*bRowStride + j*bColStride]
 /// (transposes are just swapped strides), C is m x n row-major with row stride ldc.
-/// Tiny products run as plain loops; larger ones go through the packed, cache-blocked kernels,
-/// split over the cores once the work outweighs the cost of waking the helpers.
+/// Tiny products run as plain loops and matrix-vector products as streaming vector loops; the rest
+/// go through the packed, cache-blocked kernels, split over the cores once the work outweighs the
+/// cost of waking the helpers.
 /// </summary>
 internal static unsafe class Gemm
 {
@@ -47,6 +48,9 @@ internal static unsafe class Gemm
             return;
         }
 
+        if ((problem.M == 1 || problem.N == 1) && GemmVectorCases.TryRun(problem))
+            return;
+
         int parts = Math.Min(GemmThreadTeam.MaxParts, CpuThreads.Count);
         if (work >= ParallelWorkThreshold && parts > 1)
         {
@@ -58,11 +62,13 @@ internal static unsafe class Gemm
     }
 
     /// <summary>A problem cut into equal runs of whole tiles along whichever of m and n leaves the busiest part the least work.</summary>
-    private readonly struct PartitionedProblem<T> where T : unmanaged, INumber<T>
+    private struct PartitionedProblem<T> where T : unmanaged, INumber<T>
     {
         public readonly GemmProblem<T> Problem;
         public readonly int Parts;
         public readonly bool SplitColumns;
+        public readonly bool ShareA;
+        public GemmSharedPacking Sharing;
 
         public PartitionedProblem(in GemmProblem<T> problem, int parts)
         {
@@ -73,23 +79,39 @@ internal static unsafe class Gemm
             long busiestWithColumnSplit = DivideRoundingUp(columnTiles, parts) * rowTiles;
             long busiestWithRowSplit = DivideRoundingUp(rowTiles, parts) * columnTiles;
             SplitColumns = busiestWithColumnSplit <= busiestWithRowSplit;
+            // Every part must take part in every A block's barrier: each needs columns, and one column block.
+            int widestPart = (int)Math.Min(problem.N, DivideRoundingUp(columnTiles, parts) * GemmBlocked<T>.TileColumns);
+            ShareA = SplitColumns && columnTiles >= parts && GemmBlocked<T>.FitsOneColumnBlock(problem.M, widestPart, problem.K);
+            if (ShareA)
+            {
+                T* buffers = GemmBlocked<T>.EnsureSharedABuffers(problem.M, problem.K, out long bufferElements);
+                Sharing = new GemmSharedPacking(buffers, bufferElements, parts);
+            }
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RunPart<T>(void* state, int part) where T : unmanaged, INumber<T>
     {
-        ref readonly PartitionedProblem<T> job = ref *(PartitionedProblem<T>*)state;
-        ref readonly GemmProblem<T> problem = ref job.Problem;
-        if (job.SplitColumns)
+        var job = (PartitionedProblem<T>*)state;
+        ref readonly GemmProblem<T> problem = ref job->Problem;
+        if (job->SplitColumns)
         {
-            (int start, int end) = PartRange(problem.N, GemmBlocked<T>.TileColumns, part, job.Parts);
-            if (start < end)
-                GemmBlocked<T>.Run(problem, 0, problem.M, start, end);
+            (int start, int end) = PartRange(problem.N, GemmBlocked<T>.TileColumns, part, job->Parts);
+            try
+            {
+                if (start < end)
+                    GemmBlocked<T>.Run(problem, 0, problem.M, start, end, job->ShareA ? &job->Sharing : null, part);
+            }
+            catch when (job->ShareA)
+            {
+                job->Sharing.Abandon();
+                throw;
+            }
         }
         else
         {
-            (int start, int end) = PartRange(problem.M, GemmBlocked<T>.TileRows, part, job.Parts);
+            (int start, int end) = PartRange(problem.M, GemmBlocked<T>.TileRows, part, job->Parts);
             if (start < end)
                 GemmBlocked<T>.Run(problem, start, end, 0, problem.N);
         }

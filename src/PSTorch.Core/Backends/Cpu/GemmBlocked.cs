@@ -10,7 +10,7 @@ namespace PSTorch.Backends.Cpu;
 /// The cache-blocked GEMM loop nest (BLIS/GotoBLAS order) for one rectangle of C:
 /// for each nc-wide column block and kc-deep slice, B is packed once (it stays in L3/L2), then for
 /// each mc-tall row block A is packed (it stays in L2) and the micro-kernel sweeps the tiles, each
-/// kc x NR micro-panel of B being reused from L1 by every MR-row micro-panel of A.
+/// kc x NR micro-panel of B being reused from L1/L2 by every MR-row micro-panel of A.
 /// Packing buffers are per thread, allocated once and grown only when a larger block is needed.
 /// </summary>
 [SkipLocalsInit]
@@ -18,6 +18,8 @@ internal static unsafe class GemmBlocked<T> where T : unmanaged, INumber<T>
 {
     private enum KernelKind { Avx512, Avx2, Scalar }
 
+    // Measured on Zen 5: a deep kc (B micro-panel of 64 KiB, streamed from L2) beats an L1-sized one,
+    // because it halves how often each C tile is loaded and stored.
     private const int KcMax = 512;
     private const int ABlockBytes = 384 * 1024;
     private const int BBlockBytes = 4 * 1024 * 1024;
@@ -52,24 +54,33 @@ internal static unsafe class GemmBlocked<T> where T : unmanaged, INumber<T>
     [ThreadStatic] private static T* _packedB;
     [ThreadStatic] private static long _packedBCapacity;
 
-    /// <summary>Computes rows [rowStart, rowEnd) x columns [columnStart, columnEnd) of C; column starts must be tile-aligned.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run(in GemmProblem<T> problem, int rowStart, int rowEnd, int columnStart, int columnEnd)
+    [ThreadStatic] private static T* _sharedA;
+    [ThreadStatic] private static long _sharedACapacity;
+
+    /// <summary>Whether a part of <paramref name="columns"/> columns runs as a single column block, as shared A packing requires.</summary>
+    public static bool FitsOneColumnBlock(int rows, int columns, int k) => Plan(rows, columns, k).Nc >= columns;
+
+    /// <summary>The calling thread's double buffer for A blocks shared by the parts of a column split.</summary>
+    public static T* EnsureSharedABuffers(int rows, int k, out long bufferElements)
     {
-        int rows = rowEnd - rowStart, columns = columnEnd - columnStart, k = problem.K;
-        int mr = TileRows, nr = TileColumns, aPitch = TileRowPitch;
+        bufferElements = Plan(rows, TileColumns, k).ABlockElements;
+        return EnsureBuffer(ref _sharedA, ref _sharedACapacity, 2 * bufferElements);
+    }
 
-        // Near-equal blocks rather than full blocks plus a sliver (k = 784 becomes 400 + 384, not 512 + 272),
-        // kc kept a multiple of 16 so the transposing packer covers whole blocks.
-        int kc = Math.Min(k, RoundUp(DivideRoundingUp(k, DivideRoundingUp(k, KcMax)), 16));
-        int mcMax = Math.Max(mr, ABlockBytes / (kc * sizeof(T)) / aPitch * mr);
-        int mc = RoundUp(DivideRoundingUp(rows, DivideRoundingUp(rows, mcMax)), mr);
-        int ncMax = Math.Max(nr, BBlockBytes / (kc * sizeof(T)) / nr * nr);
-        int nc = RoundUp(DivideRoundingUp(columns, DivideRoundingUp(columns, ncMax)), nr);
-
-        T* packedA = EnsureBuffer(ref _packedA, ref _packedACapacity, (long)mc / mr * aPitch * kc);
+    /// <summary>
+    /// Computes rows [rowStart, rowEnd) x columns [columnStart, columnEnd) of C. With <paramref name="sharing"/>,
+    /// this is part <paramref name="part"/> of a column split whose parts pack each A block together.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Run(in GemmProblem<T> problem, int rowStart, int rowEnd, int columnStart, int columnEnd,
+        GemmSharedPacking* sharing = null, int part = 0)
+    {
+        int k = problem.K, mr = TileRows, nr = TileColumns, aPitch = TileRowPitch;
+        (int kc, int mc, int nc, long aBlockElements) = Plan(rowEnd - rowStart, columnEnd - columnStart, k);
+        T* ownA = sharing == null ? EnsureBuffer(ref _packedA, ref _packedACapacity, aBlockElements) : null;
         T* packedB = EnsureBuffer(ref _packedB, ref _packedBCapacity, (long)nc * kc);
         T* edgeTile = stackalloc T[mr * nr];
+        int aBlockIndex = 0;
 
         for (int jc = columnStart; jc < columnEnd; jc += nc)
         {
@@ -83,13 +94,45 @@ internal static unsafe class GemmBlocked<T> where T : unmanaged, INumber<T>
                 for (int ic = rowStart; ic < rowEnd; ic += mc)
                 {
                     int mcCurrent = Math.Min(mc, rowEnd - ic);
-                    GemmPacking.PackBlock(problem.A + ic * problem.ARowStride + pc * problem.AColumnStride,
-                        problem.ARowStride, problem.AColumnStride, mcCurrent, kcCurrent, mr, aPitch, packedA);
+                    T* aSource = problem.A + ic * problem.ARowStride + pc * problem.AColumnStride;
+                    T* packedA;
+                    if (sharing == null)
+                    {
+                        packedA = ownA;
+                        GemmPacking.PackBlock(aSource, problem.ARowStride, problem.AColumnStride, mcCurrent, kcCurrent, mr, aPitch, packedA);
+                    }
+                    else
+                    {
+                        packedA = (T*)sharing->ABuffers + (aBlockIndex++ & 1) * sharing->BufferElements;
+                        int panels = DivideRoundingUp(mcCurrent, mr);
+                        int firstPanel = panels * part / sharing->Parts, endPanel = panels * (part + 1) / sharing->Parts;
+                        int firstRow = firstPanel * mr, endRow = Math.Min(mcCurrent, endPanel * mr);
+                        if (firstRow < endRow)
+                        {
+                            GemmPacking.PackBlock(aSource + firstRow * problem.ARowStride, problem.ARowStride, problem.AColumnStride,
+                                endRow - firstRow, kcCurrent, mr, aPitch, packedA + (long)firstPanel * aPitch * kcCurrent);
+                        }
+                        sharing->ArriveAndWait();
+                    }
                     MacroKernel(kcCurrent, mcCurrent, ncCurrent, packedA, packedB,
                         problem.C + ic * problem.Ldc + jc, problem.Ldc, accumulate, edgeTile);
                 }
             }
         }
+    }
+
+    /// <summary>Block sizes for a rectangle: kc x nc of B and mc x kc of A per packing step.</summary>
+    private static (int Kc, int Mc, int Nc, long ABlockElements) Plan(int rows, int columns, int k)
+    {
+        int mr = TileRows, nr = TileColumns;
+        // Near-equal blocks rather than full blocks plus a sliver (k = 784 becomes 400 + 384, not 512 + 272),
+        // kc kept a multiple of 16 so the transposing packer covers whole blocks.
+        int kc = Math.Min(k, RoundUp(DivideRoundingUp(k, DivideRoundingUp(k, KcMax)), 16));
+        int mcMax = Math.Max(mr, ABlockBytes / (kc * sizeof(T)) / TileRowPitch * mr);
+        int mc = RoundUp(DivideRoundingUp(rows, DivideRoundingUp(rows, mcMax)), mr);
+        int ncMax = Math.Max(nr, BBlockBytes / (kc * sizeof(T)) / nr * nr);
+        int nc = RoundUp(DivideRoundingUp(columns, DivideRoundingUp(columns, ncMax)), nr);
+        return (kc, mc, nc, (long)mc / mr * TileRowPitch * kc);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -32,6 +32,12 @@ internal static unsafe class GemmKernels
         Vector512<T> c4a = default, c4b = default, c5a = default, c5b = default, c6a = default, c6b = default, c7a = default, c7b = default;
         Vector512<T> c8a = default, c8b = default, c9a = default, c9b = default, c10a = default, c10b = default, c11a = default, c11b = default;
         Vector512<T> c12a = default, c12b = default, c13a = default, c13b = default;
+        // Start fetching the C tile now so its cache misses overlap the k loop instead of stalling the stores.
+        for (int row = 0; row < 14; row++)
+        {
+            Sse.Prefetch0(c + row * ldc);
+            Sse.Prefetch0(c + row * ldc + 2 * Vector512<T>.Count - 1);
+        }
         for (int p = 0; p < kc; p++)
         {
             Vector512<T> b0 = Vector512.Load(b);
@@ -102,6 +108,12 @@ internal static unsafe class GemmKernels
     {
         Vector256<T> c0a = default, c0b = default, c1a = default, c1b = default, c2a = default, c2b = default, c3a = default, c3b = default;
         Vector256<T> c4a = default, c4b = default, c5a = default, c5b = default;
+        // Start fetching the C tile now so its cache misses overlap the k loop instead of stalling the stores.
+        for (int row = 0; row < 6; row++)
+        {
+            Sse.Prefetch0(c + row * ldc);
+            Sse.Prefetch0(c + row * ldc + 2 * Vector256<T>.Count - 1);
+        }
         for (int p = 0; p < kc; p++)
         {
             Vector256<T> b0 = Vector256.Load(b);
@@ -124,7 +136,7 @@ internal static unsafe class GemmKernels
             Vector256<T> a5 = Vector256.Create(a[5]);
             c5a = MultiplyAdd(a5, b0, c5a);
             c5b = MultiplyAdd(a5, b1, c5b);
-            a += 6;
+            a += Avx2Rows;
             b += 2 * Vector256<T>.Count;
         }
         StoreRow(c + 0 * ldc, c0a, c0b, accumulate);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.ExceptionServices;
 
 namespace PSTorch.Backends.Cpu;
 
@@ -23,13 +24,15 @@ internal static unsafe class GemmThreadTeam
     private static int _parts;
     private static delegate*<void*, int, void> _work;
     private static void* _state;
+    private static Exception? _helperFailure;
 
     /// <summary>How many parts a job can run concurrently: the caller plus every helper.</summary>
     public static int MaxParts => HelperCount + 1;
 
     /// <summary>
     /// Runs <paramref name="work"/>(state, part) for every part in [0, parts), part 0 on the calling thread,
-    /// and returns when all are done. Returns false, running nothing, when the team is busy or has no helpers.
+    /// and returns when all are done, rethrowing any part's exception. Returns false, running nothing,
+    /// when the team is busy or has no helpers. Parts that wait on each other must stop waiting when one fails.
     /// </summary>
     public static bool TryRun(delegate*<void*, int, void> work, void* state, int parts)
     {
@@ -52,11 +55,24 @@ internal static unsafe class GemmThreadTeam
                     Monitor.PulseAll(SleepGate);
             }
 
-            work(state, 0);
+            Exception? callerFailure = null;
+            try
+            {
+                work(state, 0);
+            }
+            catch (Exception exception)
+            {
+                callerFailure = exception;
+            }
 
             SpinWait wait = default;
             while (Volatile.Read(ref _pending) != 0)
                 wait.SpinOnce(sleep1Threshold: -1);
+
+            // A helper's failure is the root cause when both failed (the caller may only have been told to stop).
+            Exception? failure = Interlocked.Exchange(ref _helperFailure, null) ?? callerFailure;
+            if (failure != null)
+                ExceptionDispatchInfo.Throw(failure);
             return true;
         }
         finally
@@ -69,12 +85,12 @@ internal static unsafe class GemmThreadTeam
     {
         if (Volatile.Read(ref _started) != 0)
             return;
-        _started = 1;
         for (int helper = 1; helper <= HelperCount; helper++)
         {
             int part = helper;
             new Thread(() => HelperLoop(part)) { IsBackground = true, Name = "PSTorch GEMM helper " + part }.Start();
         }
+        _started = 1;
     }
 
     private static void HelperLoop(int part)
@@ -84,7 +100,17 @@ internal static unsafe class GemmThreadTeam
         {
             seen = WaitForNextJob(seen);
             if (part < _parts)
-                _work(_state, part);
+            {
+                try
+                {
+                    _work(_state, part);
+                }
+                catch (Exception exception)
+                {
+                    // Rethrown on the caller's thread; an exception escaping here would end the process.
+                    Interlocked.CompareExchange(ref _helperFailure, exception, null);
+                }
+            }
             Interlocked.Decrement(ref _pending);
         }
     }

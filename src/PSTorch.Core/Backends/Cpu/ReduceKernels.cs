@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace PSTorch.Backends.Cpu;
@@ -20,16 +21,30 @@ internal struct SumReduce<T> : IReduceFunction<T> where T : unmanaged, INumber<T
     /// Four vector accumulators: each lane adds only n / (4 * lanes) values, which keeps a leaf of the pairwise
     /// tree accurate (TensorPrimitives.Sum's single accumulator drifts on long runs of similar values).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static unsafe T Reduce(ReadOnlySpan<T> x)
     {
         int n = x.Length, i = 0;
         T s = T.Zero;
-        if (Vector256.IsHardwareAccelerated && Vector256<T>.IsSupported && n >= 4 * Vector256<T>.Count)
+        fixed (T* p = x)
         {
-            int lanes = Vector256<T>.Count, step = 4 * lanes;
-            Vector256<T> a0 = Vector256<T>.Zero, a1 = a0, a2 = a0, a3 = a0;
-            fixed (T* p = x)
+            if (Vector512.IsHardwareAccelerated && Vector512<T>.IsSupported && n >= 4 * Vector512<T>.Count)
             {
+                int lanes = Vector512<T>.Count, step = 4 * lanes;
+                Vector512<T> a0 = Vector512<T>.Zero, a1 = a0, a2 = a0, a3 = a0;
+                for (; i <= n - step; i += step)
+                {
+                    a0 += Vector512.Load(p + i);
+                    a1 += Vector512.Load(p + i + lanes);
+                    a2 += Vector512.Load(p + i + 2 * lanes);
+                    a3 += Vector512.Load(p + i + 3 * lanes);
+                }
+                s = Vector512.Sum((a0 + a1) + (a2 + a3));
+            }
+            else if (Vector256.IsHardwareAccelerated && Vector256<T>.IsSupported && n >= 4 * Vector256<T>.Count)
+            {
+                int lanes = Vector256<T>.Count, step = 4 * lanes;
+                Vector256<T> a0 = Vector256<T>.Zero, a1 = a0, a2 = a0, a3 = a0;
                 for (; i <= n - step; i += step)
                 {
                     a0 += Vector256.Load(p + i);
@@ -37,8 +52,8 @@ internal struct SumReduce<T> : IReduceFunction<T> where T : unmanaged, INumber<T
                     a2 += Vector256.Load(p + i + 2 * lanes);
                     a3 += Vector256.Load(p + i + 3 * lanes);
                 }
+                s = Vector256.Sum((a0 + a1) + (a2 + a3));
             }
-            s = Vector256.Sum((a0 + a1) + (a2 + a3));
         }
         for (; i < n; i++) s += x[i];
         return s;
@@ -130,6 +145,7 @@ internal static unsafe class ReduceKernel<T, TFunction> where T : unmanaged wher
         return r;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static T Row(T* p, long n)
     {
         if (n <= RowBlock) return TFunction.Reduce(new ReadOnlySpan<T>(p, (int)n));
@@ -139,6 +155,7 @@ internal static unsafe class ReduceKernel<T, TFunction> where T : unmanaged wher
     }
 
     /// <summary>d[c] = reduce over j &lt; n of p[j * stride + c] for c &lt; cols; scratch holds cols elements per tree level.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void Columns(T* p, long n, long stride, int cols, T* d, T* scratch)
     {
         var dst = new Span<T>(d, cols);
@@ -170,6 +187,7 @@ internal static unsafe class ArgReduceKernel<T> where T : unmanaged, INumber<T>
         Parallel.For(0, workers, CpuThreads.ParallelOptions, w => Block(max, src, values, indices, outer * w / workers, outer * (w + 1) / workers, n, inner));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void Block(bool max, T* src, T* values, long* indices, long o0, long o1, long n, long inner)
     {
         var columnBest = inner > 1 ? new T[inner] : null;

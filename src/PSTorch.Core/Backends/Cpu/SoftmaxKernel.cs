@@ -1,11 +1,16 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace PSTorch.Backends.Cpu;
 
 /// <summary>
 /// Softmax and log-softmax of a contiguous [outer, n, inner] block along n: the maximum is subtracted before
 /// exponentiating so large inputs do not overflow. Rows (inner = 1) are vectorised along n; otherwise along inner.
+/// The loops are compiled optimised from the first call (AggressiveOptimization): a softmax over short rows
+/// otherwise runs unoptimised JIT code for its first several hundred milliseconds.
 /// </summary>
 internal static unsafe class SoftmaxKernel<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
@@ -17,16 +22,153 @@ internal static unsafe class SoftmaxKernel<T> where T : unmanaged, IFloatingPoin
         Parallel.For(0, workers, CpuThreads.ParallelOptions, w => Block(src, dst, outer * w / workers, outer * (w + 1) / workers, n, inner, log));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void Block(T* src, T* dst, long o0, long o1, long n, long inner, bool log)
     {
         if (inner == 1)
         {
+            if (typeof(T) == typeof(float) && n <= int.MaxValue && (Avx512F.IsSupported || (Avx2.IsSupported && Fma.IsSupported)))
+            {
+                for (long o = o0; o < o1; o++) FloatRow((float*)src + o * n, (float*)dst + o * n, (int)n, log);
+                return;
+            }
             for (long o = o0; o < o1; o++) Row(new ReadOnlySpan<T>(src + o * n, (int)n), new Span<T>(dst + o * n, (int)n), log);
             return;
         }
         var max = new T[inner];
         var sum = new T[inner];
         for (long o = o0; o < o1; o++) Columns(src + o * n * inner, dst + o * n * inner, n, (int)inner, max, sum, log);
+    }
+
+    /// <summary>
+    /// One float row in three passes over memory the first pass brings into L1: maximum; exponentials (stored
+    /// for softmax) and their sum; scaling (softmax) or x - max - log(sum) (log-softmax). NaN anywhere makes
+    /// the sum, and so the whole row, NaN.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static void FloatRow(float* x, float* y, int n, bool log)
+    {
+        float max = FloatMax(x, n);
+        float sum = FloatExpSum(x, log ? null : y, n, max);
+        if (log) FloatShift(x, y, n, max, MathF.Log(sum));
+        else FloatScale(y, n, 1f / sum);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static float FloatMax(float* x, int n)
+    {
+        int i = 0;
+        float max = float.NegativeInfinity;
+        if (Avx512F.IsSupported && n >= 16)
+        {
+            var m = Vector512.Create(float.NegativeInfinity);
+            for (; i <= n - 16; i += 16) m = Vector512.Max(m, Vector512.Load(x + i));
+            max = FloatMax(Vector256.Max(m.GetLower(), m.GetUpper()));
+        }
+        else if (n >= 8)
+        {
+            var m = Vector256.Create(float.NegativeInfinity);
+            for (; i <= n - 8; i += 8) m = Vector256.Max(m, Vector256.Load(x + i));
+            max = FloatMax(m);
+        }
+        for (; i < n; i++) max = MathF.Max(max, x[i]);
+        return max;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static float FloatMax(Vector256<float> m)
+    {
+        var h = Vector128.Max(m.GetLower(), m.GetUpper());
+        return MathF.Max(MathF.Max(h[0], h[1]), MathF.Max(h[2], h[3]));
+    }
+
+    /// <summary>Sum of exp(x - max), also stored to <paramref name="e"/> unless it is null.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static float FloatExpSum(float* x, float* e, int n, float max)
+    {
+        int i = 0;
+        float sum = 0;
+        if (Avx512F.IsSupported)
+        {
+            var m = Vector512.Create(max);
+            Vector512<float> s0 = Vector512<float>.Zero, s1 = s0;
+            for (; i <= n - 32; i += 32)
+            {
+                var a = VectorExp.Exp(Vector512.Load(x + i) - m);
+                var b = VectorExp.Exp(Vector512.Load(x + i + 16) - m);
+                if (e != null) { a.Store(e + i); b.Store(e + i + 16); }
+                s0 += a;
+                s1 += b;
+            }
+            for (; i <= n - 16; i += 16)
+            {
+                var a = VectorExp.Exp(Vector512.Load(x + i) - m);
+                if (e != null) a.Store(e + i);
+                s0 += a;
+            }
+            sum = Vector512.Sum(s0 + s1);
+        }
+        else
+        {
+            var m = Vector256.Create(max);
+            var s0 = Vector256<float>.Zero;
+            for (; i <= n - 8; i += 8)
+            {
+                var a = VectorExp.Exp(Vector256.Load(x + i) - m);
+                if (e != null) a.Store(e + i);
+                s0 += a;
+            }
+            sum = Vector256.Sum(s0);
+        }
+        if (i < n)
+        {
+            // the last n - i (< 16) elements through a 256-bit exp, twice at most
+            var buffer = stackalloc float[8];
+            for (; i < n; i += 8)
+            {
+                int count = Math.Min(8, n - i);
+                for (int k = 0; k < 8; k++) buffer[k] = k < count ? x[i + k] - max : 0f;
+                var a = VectorExp.Exp(Vector256.Load(buffer));
+                for (int k = 0; k < count; k++)
+                {
+                    sum += a[k];
+                    if (e != null) e[i + k] = a[k];
+                }
+            }
+        }
+        return sum;
+    }
+
+    /// <summary>y *= scale.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void FloatScale(float* y, int n, float scale)
+    {
+        int i = 0;
+        if (Avx512F.IsSupported)
+        {
+            var a = Vector512.Create(scale);
+            for (; i <= n - 16; i += 16) (Vector512.Load(y + i) * a).Store(y + i);
+        }
+        var a8 = Vector256.Create(scale);
+        for (; i <= n - 8; i += 8) (Vector256.Load(y + i) * a8).Store(y + i);
+        for (; i < n; i++) y[i] *= scale;
+    }
+
+    /// <summary>y = (x - max) - logSum, in this order: x - max is exact near the maximum, where log-softmax is small.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void FloatShift(float* x, float* y, int n, float max, float logSum)
+    {
+        int i = 0;
+        if (Avx512F.IsSupported)
+        {
+            var m = Vector512.Create(max);
+            var l = Vector512.Create(logSum);
+            for (; i <= n - 16; i += 16) (Vector512.Load(x + i) - m - l).Store(y + i);
+        }
+        var m8 = Vector256.Create(max);
+        var l8 = Vector256.Create(logSum);
+        for (; i <= n - 8; i += 8) (Vector256.Load(x + i) - m8 - l8).Store(y + i);
+        for (; i < n; i++) y[i] = x[i] - max - logSum;
     }
 
     static void Row(ReadOnlySpan<T> x, Span<T> y, bool log)

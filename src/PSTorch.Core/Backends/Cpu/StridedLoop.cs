@@ -100,10 +100,28 @@ internal static unsafe class StridedLoop
         }
     }
 
+    /// <summary>Shared, never written: the stride list of an operand walked as one contiguous row.</summary>
+    static readonly long[] UnitStride = [1];
+
+    static bool AllContiguous(long[] shape, long[][] strides)
+    {
+        foreach (var s in strides)
+            if (!Shapes.IsContiguous(shape, s)) return false;
+        return true;
+    }
+
     /// <summary>Drops size-1 dimensions and merges neighbours that every operand walks contiguously.</summary>
     static void Coalesce(long[] shape, long[][] strides, out long[] dims, out long[][] st)
     {
         int ops = strides.Length;
+        if (AllContiguous(shape, strides))
+        {
+            // the common case, and most of a tiny op's loop overhead: one row, no lists
+            dims = [Shapes.Numel(shape)];
+            st = new long[ops][];
+            for (int k = 0; k < ops; k++) st[k] = UnitStride;
+            return;
+        }
         var d = new List<long>();
         var s = new List<long>[ops];
         for (int k = 0; k < ops; k++) s[k] = new List<long>();

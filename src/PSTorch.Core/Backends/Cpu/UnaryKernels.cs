@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using PSTorch.Ops;
 
 namespace PSTorch.Backends.Cpu;
@@ -92,6 +93,7 @@ internal struct ReciprocalFunction<T> : IUnaryFunction<T> where T : unmanaged, I
 /// <summary>Applies an <see cref="IUnaryFunction{T}"/> to one row, vectorised when contiguous.</summary>
 internal unsafe struct UnaryRow<T, TFunction> : IRowKernel where T : unmanaged where TFunction : IUnaryFunction<T>
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Run(long n, nint* p, long* s)
     {
         T* o = (T*)p[0], x = (T*)p[1];
@@ -108,6 +110,7 @@ internal unsafe struct UnaryRow<T, TFunction> : IRowKernel where T : unmanaged w
 /// <summary>logical_not on bool bytes.</summary>
 internal unsafe struct LogicalNotRow : IRowKernel
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Run(long n, nint* p, long* s)
     {
         byte* o = (byte*)p[0], x = (byte*)p[1];

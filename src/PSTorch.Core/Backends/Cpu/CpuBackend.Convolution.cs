@@ -1,0 +1,37 @@
+namespace PSTorch.Backends.Cpu;
+
+internal sealed unsafe partial class CpuBackend
+{
+    public void Conv2d(Tensor output, Tensor input, Tensor weight, Tensor? bias, in Conv2dGeometry g)
+    {
+        switch (output.DType)
+        {
+            case DType.Float32: ConvolutionKernels<float>.Forward(output, input, weight, bias, g); break;
+            case DType.Float64: ConvolutionKernels<double>.Forward(output, input, weight, bias, g); break;
+            default: throw NotImplemented("conv2d", output.DType);
+        }
+    }
+
+    public void Conv2dBackwardInput(Tensor gradInput, Tensor gradOutput, Tensor weight, in Conv2dGeometry g)
+    {
+        switch (gradInput.DType)
+        {
+            case DType.Float32: ConvolutionKernels<float>.BackwardInput(gradInput, gradOutput, weight, g); break;
+            case DType.Float64: ConvolutionKernels<double>.BackwardInput(gradInput, gradOutput, weight, g); break;
+            default: throw NotImplemented("conv2d_backward_input", gradInput.DType);
+        }
+    }
+
+    public void Conv2dBackwardWeight(Tensor gradWeight, Tensor gradOutput, Tensor input, in Conv2dGeometry g)
+    {
+        switch (gradWeight.DType)
+        {
+            case DType.Float32: ConvolutionKernels<float>.BackwardWeight(gradWeight, gradOutput, input, g); break;
+            case DType.Float64: ConvolutionKernels<double>.BackwardWeight(gradWeight, gradOutput, input, g); break;
+            default: throw NotImplemented("conv2d_backward_weight", gradWeight.DType);
+        }
+    }
+
+    static NotSupportedException NotImplemented(string kernel, DType dtype) =>
+        new($"\"{kernel}\" not implemented for '{dtype.LegacyName()}'");
+}

@@ -1,0 +1,148 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
+namespace PSTorch.Backends.Cpu;
+
+/// <summary>2-d max and average pooling, one plane per work item, planes split over the threads.</summary>
+internal static unsafe class PoolingKernels<T> where T : unmanaged, INumber<T>
+{
+    // Below this many input elements the threads cost more than they save.
+    const long ParallelElements = 32 * 1024;
+
+    static void ForEachPlane(in Pool2dGeometry g, Action<long, long> range)
+    {
+        long planes = g.Planes;
+        int workers = (int)Math.Min(CpuThreads.Count, planes);
+        if (workers <= 1 || planes * g.InHeight * g.InWidth < ParallelElements)
+        {
+            range(0, planes);
+            return;
+        }
+        Parallel.For(0, workers, CpuThreads.ParallelOptions, w => range(planes * w / workers, planes * (w + 1) / workers));
+    }
+
+    public static void MaxForward(Tensor output, Tensor indices, Tensor input, Pool2dGeometry g)
+    {
+        nint x = (nint)input.Ptr<T>(), y = (nint)output.Ptr<T>(), idx = (nint)indices.Ptr<long>();
+        ForEachPlane(g, (first, end) =>
+        {
+            for (long p = first; p < end; p++)
+                MaxPlane((T*)x + p * g.InHeight * g.InWidth, (T*)y + p * g.OutHeight * g.OutWidth, (long*)idx + p * g.OutHeight * g.OutWidth, g);
+        });
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static void MaxPlane(T* x, T* y, long* indices, in Pool2dGeometry g)
+    {
+        int h = g.InHeight, w = g.InWidth, kh = g.KernelHeight, kw = g.KernelWidth, dh = g.DilationHeight, dw = g.DilationWidth;
+        for (int oh = 0; oh < g.OutHeight; oh++)
+        {
+            int hStart = oh * g.StrideHeight - g.PaddingHeight;
+            // first and one-past-last kernel rows that fall inside the input
+            int kiFirst = hStart >= 0 ? 0 : (-hStart + dh - 1) / dh;
+            int kiEnd = Math.Min(kh, (h - hStart + dh - 1) / dh);
+            for (int ow = 0; ow < g.OutWidth; ow++)
+            {
+                int wStart = ow * g.StrideWidth - g.PaddingWidth;
+                int kjFirst = wStart >= 0 ? 0 : (-wStart + dw - 1) / dw;
+                int kjEnd = Math.Min(kw, (w - wStart + dw - 1) / dw);
+                long best = (long)(hStart + kiFirst * dh) * w + wStart + kjFirst * dw;
+                T max = T.CreateTruncating(double.NegativeInfinity);
+                for (int ki = kiFirst; ki < kiEnd; ki++)
+                {
+                    long rowStart = (long)(hStart + ki * dh) * w + wStart;
+                    for (int kj = kjFirst; kj < kjEnd; kj++)
+                    {
+                        long at = rowStart + kj * dw;
+                        T v = x[at];
+                        // NaN wins, as in PyTorch
+                        if (v > max || T.IsNaN(v))
+                        {
+                            max = v;
+                            best = at;
+                            if (T.IsNaN(v)) goto done;
+                        }
+                    }
+                }
+            done:
+                y[oh * g.OutWidth + ow] = max;
+                indices[oh * g.OutWidth + ow] = best;
+            }
+        }
+    }
+
+    public static void MaxBackward(Tensor gradInput, Tensor gradOutput, Tensor indices, Pool2dGeometry g)
+    {
+        nint gx = (nint)gradInput.Ptr<T>(), gy = (nint)gradOutput.Ptr<T>(), idx = (nint)indices.Ptr<long>();
+        ForEachPlane(g, (first, end) =>
+        {
+            int inPlane = g.InHeight * g.InWidth, outPlane = g.OutHeight * g.OutWidth;
+            for (long p = first; p < end; p++)
+            {
+                T* gxp = (T*)gx + p * inPlane, gyp = (T*)gy + p * outPlane;
+                long* ip = (long*)idx + p * outPlane;
+                new Span<T>(gxp, inPlane).Clear();
+                for (int i = 0; i < outPlane; i++) gxp[ip[i]] += gyp[i];
+            }
+        });
+    }
+
+    /// <summary>
+    /// Average pooling forward (out = window means of data) or backward (data += each out gradient spread over
+    /// its window). <paramref name="pooled"/> is the output-shaped tensor, <paramref name="data"/> the input-shaped one.
+    /// </summary>
+    public static void Average(Tensor pooled, Tensor data, Pool2dGeometry g, bool adaptive, bool countIncludePad, long divisorOverride, bool backward)
+    {
+        nint y = (nint)pooled.Ptr<T>(), x = (nint)data.Ptr<T>();
+        ForEachPlane(g, (first, end) =>
+        {
+            int inPlane = g.InHeight * g.InWidth, outPlane = g.OutHeight * g.OutWidth;
+            for (long p = first; p < end; p++)
+                AveragePlane((T*)x + p * inPlane, (T*)y + p * outPlane, g, adaptive, countIncludePad, divisorOverride, backward);
+        });
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static void AveragePlane(T* x, T* y, in Pool2dGeometry g, bool adaptive, bool countIncludePad, long divisorOverride, bool backward)
+    {
+        int h = g.InHeight, w = g.InWidth;
+        if (backward) new Span<T>(x, h * w).Clear();
+        for (int oh = 0; oh < g.OutHeight; oh++)
+        {
+            var (h0, h1, hPadded) = Window(oh, h, g.OutHeight, g.KernelHeight, g.StrideHeight, g.PaddingHeight, adaptive);
+            for (int ow = 0; ow < g.OutWidth; ow++)
+            {
+                var (w0, w1, wPadded) = Window(ow, w, g.OutWidth, g.KernelWidth, g.StrideWidth, g.PaddingWidth, adaptive);
+                long divisor = divisorOverride > 0 ? divisorOverride : countIncludePad ? (long)hPadded * wPadded : (long)(h1 - h0) * (w1 - w0);
+                T scale = T.One / T.CreateTruncating(divisor);
+                if (backward)
+                {
+                    T share = y[oh * g.OutWidth + ow] * scale;
+                    for (int i = h0; i < h1; i++)
+                        for (int j = w0; j < w1; j++) x[i * w + j] += share;
+                }
+                else
+                {
+                    T sum = T.Zero;
+                    for (int i = h0; i < h1; i++)
+                        for (int j = w0; j < w1; j++) sum += x[i * w + j];
+                    y[oh * g.OutWidth + ow] = sum * scale;
+                }
+            }
+        }
+    }
+
+    /// <summary>The input range [start, end) of output position <paramref name="o"/> and the window size counting padding.</summary>
+    static (int Start, int End, int PaddedSize) Window(int o, int size, int outSize, int kernel, int stride, int pad, bool adaptive)
+    {
+        if (adaptive)
+        {
+            int s = (int)((long)o * size / outSize), e = (int)(((long)(o + 1) * size + outSize - 1) / outSize);
+            return (s, e, e - s);
+        }
+        int start = o * stride - pad;
+        int end = Math.Min(start + kernel, size + pad);
+        int padded = end - start;
+        return (Math.Max(start, 0), Math.Min(end, size), padded);
+    }
+}

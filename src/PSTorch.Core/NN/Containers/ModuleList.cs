@@ -1,0 +1,27 @@
+
+namespace PSTorch.NN;
+
+/// <summary>A list of registered sub-modules (torch.nn.ModuleList); it has no forward of its own.</summary>
+public class ModuleList : Module
+{
+    public ModuleList(params Module[] modules)
+    {
+        foreach (var m in modules) Append(m);
+    }
+
+    public int Count => Children().Count();
+
+    public Module this[int index] => Children().ElementAt(index < 0 ? index + Count : index);
+
+    public ModuleList Append(Module module)
+    {
+        RegisterModule(Count.ToString(), module);
+        return this;
+    }
+
+    public ModuleList Extend(IEnumerable<Module> modules)
+    {
+        foreach (var m in modules) Append(m);
+        return this;
+    }
+}

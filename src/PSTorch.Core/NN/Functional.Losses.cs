@@ -1,0 +1,174 @@
+namespace PSTorch.NN;
+
+/// <summary>Loss functions of torch.nn.functional (reduction: "mean" (default), "sum" or "none").</summary>
+public static partial class Functional
+{
+    static Tensor Reduce(Tensor loss, string reduction) => reduction switch
+    {
+        "mean" => loss.Mean(),
+        "sum" => loss.Sum(),
+        "none" => loss,
+        _ => throw new ArgumentException($"{reduction} is not a valid value for reduction"),
+    };
+
+    static void CheckSameShape(Tensor input, Tensor target, string loss)
+    {
+        if (!input.ShapeRef.AsSpan().SequenceEqual(target.ShapeRef))
+            throw new ArgumentException($"{loss}: Using a target size ({Shapes.Format(target.ShapeRef)}) that is different to the input size ({Shapes.Format(input.ShapeRef)}) is not supported; please ensure they have the same size.");
+    }
+
+    static void CheckWeightDevice(Tensor? weight, Tensor input, string loss, string what = "weight")
+    {
+        if (weight != null && weight.Device != input.Device)
+            throw new InvalidOperationException(
+                $"{loss}: the {what} tensor is on {weight.Device} but the input is on {input.Device}. Move the loss module with .To(device) (its {what} moves with it) or create the {what} on {input.Device}.");
+    }
+
+    /// <summary>Moves the class dim (1) last and flattens: [N, C, d1, ...] -> [N*d1*..., C].</summary>
+    static Tensor ClassesLast(Tensor input) => input.NDim <= 2 ? input : input.Movedim(1, -1).Reshape(-1, input.Size(1));
+
+    /// <summary>Negative log likelihood of class-index targets given log-probabilities [N, C] or [N, C, d1, ...].</summary>
+    public static Tensor NllLoss(Tensor input, Tensor target, Tensor? weight = null, long ignoreIndex = -100, string reduction = "mean")
+    {
+        CheckWeightDevice(weight, input, "nll_loss");
+        if (target.IsFloatingPoint())
+            throw new ArgumentException($"expected scalar type Long but found {target.DType.LegacyName()}");
+        if (input.NDim < 1 || input.NDim == 1 && target.NDim != 0 || input.NDim >= 2 && target.Numel() * input.Size(input.NDim == 1 ? 0 : 1) != input.Numel())
+            throw new ArgumentException($"Expected input batch_size ({(input.NDim > 0 ? input.Size(0) : 0)}) to match target batch_size ({(target.NDim > 0 ? target.Size(0) : 0)}).");
+        var logp = input.NDim == 1 ? input.Unsqueeze(0) : ClassesLast(input);
+        long classes = logp.Size(1);
+        var t = target.Reshape(-1).To(DType.Int64);
+        var valid = t.Ne(ignoreIndex);
+        var safe = Torch.Where(valid, t, Torch.ZerosLike(t));
+        if (safe.Numel() > 0 && (safe.Lt(0).Any().Item<bool>() || safe.Ge(classes).Any().Item<bool>()))
+            throw new IndexOutOfRangeException($"Target {FirstBad(safe, classes)} is out of bounds.");
+        var w = (weight != null ? weight.IndexSelect(0, safe) : Torch.OnesLike(safe, logp.DType)) * valid.To(logp.DType);
+        var picked = -logp.Gather(1, safe.Unsqueeze(1)).Squeeze(1) * w;
+        return reduction switch
+        {
+            "none" => input.NDim <= 2 ? picked.Reshape(target.Shape) : picked.Reshape(target.Shape),
+            "sum" => picked.Sum(),
+            "mean" => picked.Sum() / w.Sum(),
+            _ => throw new ArgumentException($"{reduction} is not a valid value for reduction"),
+        };
+    }
+
+    static long FirstBad(Tensor t, long classes)
+    {
+        foreach (var v in t.ToArray<long>()) if (v < 0 || v >= classes) return v;
+        return -1;
+    }
+
+    /// <summary>
+    /// Cross entropy of logits [N, C] (or [N, C, d1, ...]) against class indices or class probabilities, with class
+    /// weights, ignore_index (index targets) and label smoothing, as torch.nn.functional.cross_entropy.
+    /// </summary>
+    public static Tensor CrossEntropy(Tensor input, Tensor target, Tensor? weight = null, long ignoreIndex = -100, string reduction = "mean", double labelSmoothing = 0)
+    {
+        CheckWeightDevice(weight, input, "cross_entropy");
+        if (labelSmoothing < 0 || labelSmoothing > 1) throw new ArgumentException($"label_smoothing must be between 0.0 and 1.0. Got: {labelSmoothing}");
+        int classDim = input.NDim == 1 ? 0 : 1;
+        long classes = input.Size(classDim);
+        var logp = input.LogSoftmax(classDim);
+        if (target.IsFloatingPoint())
+        {
+            CheckSameShape(input, target, "cross_entropy");
+            var probs = labelSmoothing > 0 ? target * (1 - labelSmoothing) + labelSmoothing / classes : target;
+            var weighted = weight != null ? logp * ClassShape(weight, input.NDim, classDim) : logp;
+            var perSample = -(probs * weighted).Sum(classDim);
+            return reduction == "mean" ? perSample.Sum() / (input.NDim == 1 ? 1 : perSample.Numel()) : Reduce(perSample, reduction);
+        }
+        var nll = NllLoss(logp, target, weight, ignoreIndex, reduction);
+        if (labelSmoothing == 0) return nll;
+
+        // smoothing term: the (weighted) mean over classes of -log p, over non-ignored positions
+        var flat = input.NDim == 1 ? logp.Unsqueeze(0) : ClassesLast(logp);
+        var t = target.Reshape(-1).To(DType.Int64);
+        var valid = t.Ne(ignoreIndex).To(flat.DType);
+        var smooth = -(weight != null ? flat * weight : flat).Sum(1) * valid;
+        Tensor smoothReduced = reduction switch
+        {
+            "none" => smooth.Reshape(target.Shape),
+            "sum" => smooth.Sum(),
+            _ => weight != null
+                ? smooth.Sum() / (weight.IndexSelect(0, Torch.Where(t.Ne(ignoreIndex), t, Torch.ZerosLike(t))) * valid).Sum()
+                : smooth.Sum() / valid.Sum(),
+        };
+        return nll * (1 - labelSmoothing) + smoothReduced * (labelSmoothing / classes);
+    }
+
+    /// <summary>A [C] weight reshaped to broadcast along the class dim of an ndim-dimensional input.</summary>
+    static Tensor ClassShape(Tensor weight, int ndim, int classDim)
+    {
+        var shape = Enumerable.Repeat(1L, ndim).ToArray();
+        shape[classDim] = weight.Numel();
+        return weight.Reshape(shape);
+    }
+
+    public static Tensor MseLoss(Tensor input, Tensor target, string reduction = "mean")
+    {
+        CheckSameShape(input, target, "mse_loss");
+        var d = input - target;
+        return Reduce(d * d, reduction);
+    }
+
+    public static Tensor L1Loss(Tensor input, Tensor target, string reduction = "mean")
+    {
+        CheckSameShape(input, target, "l1_loss");
+        return Reduce((input - target).Abs(), reduction);
+    }
+
+    /// <summary>0.5 d²/beta where |d| &lt; beta, else |d| - 0.5 beta.</summary>
+    public static Tensor SmoothL1Loss(Tensor input, Tensor target, string reduction = "mean", double beta = 1.0)
+    {
+        CheckSameShape(input, target, "smooth_l1_loss");
+        if (beta < 0) throw new ArgumentException("smooth_l1_loss does not support negative values for beta.");
+        var d = (input - target).Abs();
+        if (beta == 0) return Reduce(d, reduction);
+        return Reduce(Torch.Where(d < beta, d * d * (0.5 / beta), d - 0.5 * beta), reduction);
+    }
+
+    /// <summary>0.5 d² where |d| &lt;= delta, else delta (|d| - 0.5 delta).</summary>
+    public static Tensor HuberLoss(Tensor input, Tensor target, string reduction = "mean", double delta = 1.0)
+    {
+        CheckSameShape(input, target, "huber_loss");
+        var d = (input - target).Abs();
+        return Reduce(Torch.Where(d <= delta, d * d * 0.5, (d - 0.5 * delta) * delta), reduction);
+    }
+
+    /// <summary>Binary cross entropy of probabilities; the logs are clamped at -100 as in PyTorch.</summary>
+    public static Tensor BinaryCrossEntropy(Tensor input, Tensor target, Tensor? weight = null, string reduction = "mean")
+    {
+        CheckSameShape(input, target, "binary_cross_entropy");
+        CheckWeightDevice(weight, input, "binary_cross_entropy");
+        var logx = input.Log().ClampMin(-100);
+        var log1mx = (1 - input).Log().ClampMin(-100);
+        var loss = -(target * logx + (1 - target) * log1mx);
+        if (weight != null) loss = loss * weight;
+        return Reduce(loss, reduction);
+    }
+
+    /// <summary>Sigmoid + binary cross entropy in one numerically stable expression, with pos_weight for positives.</summary>
+    public static Tensor BinaryCrossEntropyWithLogits(Tensor input, Tensor target, Tensor? weight = null, string reduction = "mean", Tensor? posWeight = null)
+    {
+        CheckSameShape(input, target, "binary_cross_entropy_with_logits");
+        CheckWeightDevice(weight, input, "binary_cross_entropy_with_logits");
+        CheckWeightDevice(posWeight, input, "binary_cross_entropy_with_logits", "pos_weight");
+        // log(1 + exp(-x)) computed stably as log(1 + exp(-|x|)) + max(-x, 0)
+        var softplusNeg = (1 + (-input.Abs()).Exp()).Log() + (-input).ClampMin(0);
+        var loss = posWeight != null
+            ? (1 - target) * input + (1 + (posWeight - 1) * target) * softplusNeg
+            : (1 - target) * input + softplusNeg;
+        if (weight != null) loss = loss * weight;
+        return Reduce(loss, reduction);
+    }
+
+    /// <summary>KL divergence with input as log-probabilities; target as probabilities (or log-probabilities with logTarget). Reduction "batchmean" divides by the batch size.</summary>
+    public static Tensor KlDiv(Tensor input, Tensor target, string reduction = "mean", bool logTarget = false)
+    {
+        var loss = logTarget
+            ? target.Exp() * (target - input)
+            : Torch.Where(target > 0, target * (target.ClampMin(1e-45).Log() - input), Torch.ZerosLike(input * target));
+        return reduction == "batchmean" ? loss.Sum() / (input.NDim > 0 ? input.Size(0) : 1) : Reduce(loss, reduction);
+    }
+}

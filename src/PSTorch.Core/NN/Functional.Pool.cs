@@ -1,0 +1,38 @@
+using PSTorch.Ops;
+
+namespace PSTorch.NN;
+
+public static partial class Functional
+{
+    /// <summary>Window maxima over [N, C, H, W] or [C, H, W]; stride defaults to the kernel size.</summary>
+    public static Tensor MaxPool2d(Tensor input, long[] kernelSize, long[]? stride = null, long[]? padding = null, long[]? dilation = null, bool ceilMode = false) =>
+        MaxPool2dWithIndices(input, kernelSize, stride, padding, dilation, ceilMode).Values;
+
+    /// <summary>max_pool2d(..., return_indices=True): the maxima and their flat positions h * W + w in each input plane.</summary>
+    public static ValuesAndIndices MaxPool2dWithIndices(Tensor input, long[] kernelSize, long[]? stride = null, long[]? padding = null, long[]? dilation = null, bool ceilMode = false)
+    {
+        var k = PoolPair(kernelSize, "kernel_size");
+        return Pooling.MaxPool2d(input, k, stride == null || stride.Length == 0 ? k : PoolPair(stride, "stride"),
+            padding == null ? [0, 0] : PoolPair(padding, "padding"), dilation == null ? [1, 1] : PoolPair(dilation, "dilation"), ceilMode);
+    }
+
+    /// <summary>Window means; countIncludePad counts the zero padding in the divisor; divisorOverride replaces the divisor.</summary>
+    public static Tensor AvgPool2d(Tensor input, long[] kernelSize, long[]? stride = null, long[]? padding = null, bool ceilMode = false,
+        bool countIncludePad = true, long? divisorOverride = null)
+    {
+        var k = PoolPair(kernelSize, "kernel_size");
+        return Pooling.AvgPool2d(input, k, stride == null || stride.Length == 0 ? k : PoolPair(stride, "stride"),
+            padding == null ? [0, 0] : PoolPair(padding, "padding"), ceilMode, countIncludePad, divisorOverride);
+    }
+
+    /// <summary>Means over windows that tile the input into an output of <paramref name="outputSize"/> (one value: square).</summary>
+    public static Tensor AdaptiveAvgPool2d(Tensor input, long[] outputSize) =>
+        Pooling.AdaptiveAvgPool2d(input, PoolPair(outputSize, "output_size"));
+
+    static long[] PoolPair(long[] values, string name) => values.Length switch
+    {
+        1 => [values[0], values[0]],
+        2 => values,
+        _ => throw new ArgumentException($"{name} must either be a single int, or a tuple of two ints"),
+    };
+}
