@@ -1,7 +1,10 @@
 namespace PSTorch.Bench;
 
-/// <summary>A benchmark case: the peer (bench/peer-torchsharp) has one of the same name measuring the same work.</summary>
-public sealed record Case(string Name, string Group, string Description, Func<Result> Run);
+/// <summary>
+/// A benchmark case: the peer (bench/peer-torchsharp) has one of the same name measuring the same work, unless
+/// <paramref name="HasPeer"/> is false (then the case is judged against an absolute goal, see <see cref="Targets"/>).
+/// </summary>
+public sealed record Case(string Name, string Group, string Description, Func<Result> Run, bool HasPeer = true);
 
 /// <summary>
 /// The cases, in the peer's order and with its names and parameters. Every op releases what it allocates
@@ -41,6 +44,7 @@ public static partial class Cases
         list.Add(new("red_softmax", "red", "softmax over rows of 4096x1024", RedSoftmax));
         list.Add(new("red_ce_fwdbwd", "red", "log_softmax + nll_loss fwd+bwd, logits 1024x10", RedCrossEntropy));
         AddNeuralNetworkCases(list);
+        list.AddRange(DataCases.All());
         return list;
     }
 

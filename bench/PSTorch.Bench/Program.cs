@@ -95,7 +95,7 @@ public static class Program
             var mine = isolate ? RunIsolated(c, timingOptions, errors) : RunHere(c, errors);
             ours.AddRange(mine);
             List<Result>? theirs = null;
-            if (peer != null)
+            if (peer != null && c.HasPeer)
             {
                 theirs = peer.Run(c.Name, timingOptions, out var peerError);
                 if (peerError != null) errors[$"peer:{c.Name}"] = peerError;

@@ -47,6 +47,18 @@ public static class Collate
         }
     }
 
+    /// <summary>Releases the tensors in samples (nested in lists and dictionaries) that <see cref="Default"/> has copied into a batch.</summary>
+    internal static void ReleaseTensors(IEnumerable<object> samples)
+    {
+        foreach (var sample in samples)
+            switch (sample)
+            {
+                case Tensor t: t.Dispose(); break;
+                case IDictionary d: ReleaseTensors(d.Values.Cast<object>()); break;
+                case ITuple or IList: ReleaseTensors(AsList(sample)); break;
+            }
+    }
+
     static IReadOnlyList<object> AsList(object sample) => sample switch
     {
         ITuple t => Enumerable.Range(0, t.Length).Select(i => t[i]!).ToArray(),

@@ -57,4 +57,5 @@ public sealed class ConcatDataset : Dataset
 
     public override IReadOnlyList<string>? Classes => datasets[0].Classes;
     public override bool SupportsWorkerThreads => datasets.All(d => d.SupportsWorkerThreads);
+    internal override bool SamplesAreNew => datasets.All(d => d.SamplesAreNew);
 }

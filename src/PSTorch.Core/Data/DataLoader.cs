@@ -234,6 +234,7 @@ public sealed class DataLoader : IEnumerable<Batch>
         }
         if (samples.Count == 0) return null;
         var data = BatchSampler is null ? samples[0] : (collate ?? Collate.Default)(samples);
+        if (BatchSampler is not null && collate is null && ds.SamplesAreNew) Collate.ReleaseTensors(samples);
         return new Batch(number, data, used.ToArray(), skipped);
     }
 

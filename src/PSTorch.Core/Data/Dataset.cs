@@ -27,6 +27,13 @@ public abstract class Dataset
     /// </summary>
     public virtual bool SupportsWorkerThreads => true;
 
+    /// <summary>
+    /// Whether every <see cref="GetItem"/> call builds its tensors anew (decoded, transformed), so nothing else holds
+    /// them: the loader then releases a batch's sample tensors as soon as the default collate has copied them, instead
+    /// of leaving them for the garbage collector (as PyTorch frees them when their last reference goes).
+    /// </summary>
+    internal virtual bool SamplesAreNew => false;
+
     /// <summary>A short description used by format views and messages.</summary>
     public virtual string Describe() => $"{GetType().Name}({Count} samples)";
 

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
+using System.Numerics.Tensors;
 using PSTorch.Vision;
 
 namespace PSTorch.Data;
@@ -88,6 +89,8 @@ public sealed class IdxDataset : Dataset, IBatchedDataset
     public override int Count => labels.Length;
     public override string? SourceOf(int index) => $"{ImagesPath}#{CheckIndex(index)}";
 
+    internal override bool SamplesAreNew => true;
+
     public override object GetItem(int index)
     {
         index = CheckIndex(index);
@@ -110,12 +113,12 @@ public sealed class IdxDataset : Dataset, IBatchedDataset
         var batch = Tensor.Empty([indices.Count, 1, h, w], DType.Float32, Device.Cpu);
         byte* src = images.Ptr<byte>();
         float* dst = batch.Ptr<float>();
-        const float scale = 1f / 255;
         for (int n = 0; n < indices.Count; n++)
         {
-            byte* row = src + indices[n] * plane;
-            float* o = dst + n * plane;
-            for (long i = 0; i < plane; i++) o[i] = row[i] * scale;
+            var pixels = new ReadOnlySpan<byte>(src + indices[n] * plane, (int)plane);
+            var values = new Span<float>(dst + n * plane, (int)plane);
+            TensorPrimitives.ConvertTruncating(pixels, values);
+            TensorPrimitives.Multiply(values, 1f / 255, values);
         }
         return batch;
     }

@@ -19,6 +19,7 @@ public class ImageFolder : Dataset
     public static readonly IReadOnlyList<string> ImageExtensions = [".jpg", ".jpeg", ".png", ".ppm", ".bmp", ".pgm", ".tif", ".tiff", ".webp"];
 
     readonly FileSample[] samples;
+    readonly bool usesDefaultLoader;
 
     public ImageFolder(string root, Transform? transform = null, Func<object, object>? targetTransform = null,
         Func<string, object>? loader = null, IEnumerable<string>? extensions = null, Func<string, bool>? isValidFile = null,
@@ -56,6 +57,7 @@ public class ImageFolder : Dataset
         Transform = transform;
         TargetTransform = targetTransform;
         Loader = loader ?? (path => Image.Load(path));
+        usesDefaultLoader = loader is null;
     }
 
     public string Root { get; }
@@ -76,6 +78,9 @@ public class ImageFolder : Dataset
     public override int Count => samples.Length;
 
     public override string? SourceOf(int index) => samples[CheckIndex(index)].Path;
+
+    /// <summary>Files are decoded anew for each sample; a custom loader may hand out objects it keeps.</summary>
+    internal override bool SamplesAreNew => usesDefaultLoader;
 
     public override object GetItem(int index)
     {

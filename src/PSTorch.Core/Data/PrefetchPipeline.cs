@@ -37,6 +37,7 @@ internal sealed class PrefetchPipeline<TJob> : IDisposable
 
     void Work()
     {
+        Backends.Cpu.CpuThreads.ThreadLimit = 1;
         try
         {
             while (true)

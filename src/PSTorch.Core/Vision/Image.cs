@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using SkiaSharp;
 
 namespace PSTorch.Vision;
@@ -10,16 +11,26 @@ namespace PSTorch.Vision;
 /// </summary>
 public sealed class Image : IDisposable
 {
+    SKBitmap? bitmap;
+    Encoded? encoded;
+
     internal Image(SKBitmap bitmap, int channels)
     {
-        Bitmap = bitmap;
+        this.bitmap = bitmap;
         Channels = channels;
     }
 
-    internal SKBitmap Bitmap { get; }
+    Image(Encoded encoded)
+    {
+        this.encoded = encoded;
+        Channels = encoded.Codec.Info.ColorType == SKColorType.Gray8 ? 1 : 3;
+    }
 
-    public int Width => Bitmap.Width;
-    public int Height => Bitmap.Height;
+    /// <summary>The pixels; an image opened by <see cref="Load"/> is decoded (at full size) on first use.</summary>
+    internal SKBitmap Bitmap => bitmap ??= DecodeFull();
+
+    public int Width => bitmap?.Width ?? encoded!.Codec.Info.Width;
+    public int Height => bitmap?.Height ?? encoded!.Codec.Info.Height;
 
     /// <summary>1 for grayscale, 3 for colour.</summary>
     public int Channels { get; }
@@ -39,7 +50,11 @@ public sealed class Image : IDisposable
         return new Image(bitmap, channels);
     }
 
-    /// <summary>Decodes a PNG/JPEG/BMP/GIF/WebP file; a file that does not decode gives an error naming it.</summary>
+    /// <summary>
+    /// Opens a PNG/JPEG/BMP/GIF/WebP file; a file that is not an image gives an error naming it. Like PIL's
+    /// Image.open, only the header is read here: the pixels are decoded on first use, and a RandomResizedCrop
+    /// that shrinks a JPEG decodes it at a reduced scale (libjpeg's DCT scaling, as PIL's draft mode) instead of in full.
+    /// </summary>
     public static Image Load(string path)
     {
         byte[] bytes;
@@ -48,22 +63,61 @@ public sealed class Image : IDisposable
         {
             throw new IOException($"Cannot read image file '{path}': {e.Message}", e);
         }
-        return Decode(bytes, path);
+        return new Image(Encoded.Open(bytes, path));
     }
 
-    /// <summary>Decodes encoded image bytes; <paramref name="name"/> names the source in errors.</summary>
+    /// <summary>Decodes encoded image bytes now; <paramref name="name"/> names the source in errors.</summary>
     public static Image Decode(byte[] encoded, string name = "<bytes>")
     {
-        using var data = SKData.CreateCopy(encoded);
-        using var codec = SKCodec.Create(data) ?? throw new InvalidDataException($"Cannot decode image file '{name}': not a recognised image format or the file is corrupt");
-        var bitmap = new SKBitmap(Info(codec.Info.Width, codec.Info.Height));
-        var result = codec.GetPixels(bitmap.Info, bitmap.GetPixels());
-        if (result is not (SKCodecResult.Success or SKCodecResult.IncompleteInput) || codec.Info.Width == 0)
+        var image = new Image(Encoded.Open(encoded, name));
+        _ = image.Bitmap;
+        return image;
+    }
+
+    SKBitmap DecodeFull()
+    {
+        var full = encoded!.DecodeAt(encoded.Codec.Info.Size);
+        encoded.Dispose();
+        encoded = null;
+        return full;
+    }
+
+    /// <summary>An encoded image not yet decoded: its bytes and the codec that has read their header.</summary>
+    sealed class Encoded(SKData data, SKCodec codec, string name) : IDisposable
+    {
+        public SKCodec Codec { get; } = codec;
+
+        public static Encoded Open(byte[] bytes, string name)
         {
-            bitmap.Dispose();
-            throw new InvalidDataException($"Cannot decode image file '{name}': {result}");
+            var data = SKData.CreateCopy(bytes);
+            var codec = SKCodec.Create(data);
+            if (codec is null || codec.Info.Width == 0)
+            {
+                codec?.Dispose();
+                data.Dispose();
+                throw new InvalidDataException($"Cannot decode image file '{name}': not a recognised image format or the file is corrupt");
+            }
+            return new Encoded(data, codec, name);
         }
-        return new Image(bitmap, codec.Info.ColorType == SKColorType.Gray8 ? 1 : 3);
+
+        /// <summary>Decodes to <paramref name="size"/>: the full size, or one <see cref="SKCodec.GetScaledDimensions"/> offers.</summary>
+        public SKBitmap DecodeAt(SKSizeI size)
+        {
+            var decoded = new SKBitmap(Info(size.Width, size.Height));
+            var result = Codec.GetPixels(decoded.Info, decoded.GetPixels());
+            if (result is not (SKCodecResult.Success or SKCodecResult.IncompleteInput))
+            {
+                decoded.Dispose();
+                throw new InvalidDataException($"Cannot decode image file '{name}': {result}");
+            }
+            return decoded;
+        }
+
+        public void Dispose()
+        {
+            Codec.Dispose();
+            data.Dispose();
+        }
     }
 
     /// <summary>Writes the image as PNG or JPEG (chosen by the file's extension, or by <paramref name="format"/>).</summary>
@@ -110,26 +164,73 @@ public sealed class Image : IDisposable
         return new Image(bitmap, Channels);
     }
 
-    /// <summary>The region (left, top, width, height) scaled to width x height with bilinear filtering.</summary>
+    /// <summary>
+    /// The region (left, top, width, height) scaled to width x height with antialiased bilinear filtering
+    /// (<see cref="Resampling"/>). An image not decoded
+    /// yet is decoded at the smallest scale its codec offers that still leaves the region at least width x height.
+    /// </summary>
     internal Image ResizedCrop(float left, float top, float cropWidth, float cropHeight, int width, int height)
     {
-        var bitmap = new SKBitmap(Info(width, height));
-        using var canvas = new SKCanvas(bitmap);
-        canvas.Clear(SKColors.Black);
-        using var source = SKImage.FromPixels(Bitmap.PeekPixels());
-        // Mipmaps keep strong downscaling smooth (torchvision resizes with antialiasing).
-        bool shrinkMuch = cropWidth > 2 * width || cropHeight > 2 * height;
-        var sampling = new SKSamplingOptions(SKFilterMode.Linear, shrinkMuch ? SKMipmapMode.Linear : SKMipmapMode.None);
-        using var paint = new SKPaint { BlendMode = SKBlendMode.Src };
-        canvas.DrawImage(source, SKRect.Create(left, top, cropWidth, cropHeight), SKRect.Create(0, 0, width, height), sampling, paint);
-        canvas.Flush();
+        if (bitmap is null && encoded is { } pending && ScaledSize(pending.Codec, cropWidth, cropHeight, width, height) is { } size)
+        {
+            using var reduced = pending.DecodeAt(size);
+            float sx = (float)size.Width / Width, sy = (float)size.Height / Height;
+            return ResizedCrop(reduced, Channels, left * sx, top * sy, cropWidth * sx, cropHeight * sy, width, height);
+        }
+        return ResizedCrop(Bitmap, Channels, left, top, cropWidth, cropHeight, width, height);
+    }
+
+    /// <summary>
+    /// The reduced size to decode at for a crop that shrinks (libjpeg scales by n/8), or null when only the full size
+    /// keeps the crop at least width x height. Rounding up per axis keeps the scaled crop no smaller than asked.
+    /// </summary>
+    static SKSizeI? ScaledSize(SKCodec codec, float cropWidth, float cropHeight, int width, int height)
+    {
+        var full = codec.Info.Size;
+        double needed = Math.Max(width / (double)cropWidth, height / (double)cropHeight);
+        for (int eighths = Math.Max(1, (int)Math.Ceiling(needed * 8 - 1e-9)); eighths < 8; eighths++)
+        {
+            var size = codec.GetScaledDimensions(eighths / 8f);
+            if (size.Width >= full.Width) return null;
+            if (cropWidth * size.Width / full.Width >= width && cropHeight * size.Height / full.Height >= height) return size;
+        }
+        return null;
+    }
+
+    static unsafe Image ResizedCrop(SKBitmap source, int channels, float left, float top, float cropWidth, float cropHeight, int width, int height)
+    {
+        var result = new SKBitmap(Info(width, height));
+        Resampling.ResizeRegion(new ReadOnlySpan<byte>((void*)source.GetPixels(), source.Width * source.Height * 4), source.Width, source.Height,
+            left, top, cropWidth, cropHeight, new Span<byte>((void*)result.GetPixels(), width * height * 4), width, height);
+        return new Image(result, channels);
+    }
+
+    /// <summary>The image mirrored left-right: each row's pixels reversed (a plain copy; no resampling needed).</summary>
+    internal Image MirroredLeftRight()
+    {
+        var bitmap = new SKBitmap(Info(Width, Height));
+        var source = MemoryMarshal.Cast<byte, uint>(Pixels);
+        unsafe
+        {
+            var target = new Span<uint>((void*)bitmap.GetPixels(), Width * Height);
+            for (int y = 0; y < Height; y++)
+            {
+                var row = target.Slice(y * Width, Width);
+                source.Slice(y * Width, Width).CopyTo(row);
+                row.Reverse();
+            }
+        }
         return new Image(bitmap, Channels);
     }
 
     /// <summary>A copy with another channel count label (pixels unchanged).</summary>
     internal Image WithChannels(int channels) => new(Bitmap.Copy(), channels);
 
-    public void Dispose() => Bitmap.Dispose();
+    public void Dispose()
+    {
+        bitmap?.Dispose();
+        encoded?.Dispose();
+    }
 
     public override string ToString() => $"Image({Width}x{Height}, mode={Mode})";
 }

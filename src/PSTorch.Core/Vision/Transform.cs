@@ -33,9 +33,17 @@ public sealed class Compose : Transform
     public override object Apply(object input)
     {
         var current = input;
-        foreach (var t in Transforms)
+        for (int i = 0; i < Transforms.Count; i++)
         {
-            var next = t.Apply(current);
+            var t = Transforms[i];
+            object next;
+            // ToTensor followed by Normalize: one pass from pixels to normalized floats (the usual end of a pipeline).
+            if (t is ToTensor && current is Image image && i + 1 < Transforms.Count && Transforms[i + 1] is Normalize normalize && normalize.CanFuseWith(image))
+            {
+                next = ToTensor.Convert(image, normalize.MeanSingle, normalize.StdSingle);
+                i++;
+            }
+            else next = t.Apply(current);
             if (current is Image intermediate && !ReferenceEquals(current, input) && !ReferenceEquals(next, current)) intermediate.Dispose();
             current = next;
         }

@@ -9,11 +9,22 @@ internal static class CpuThreads
 {
     static int count = Environment.ProcessorCount;
     static ParallelOptions options = new() { MaxDegreeOfParallelism = count };
-    [ThreadStatic] static bool insideParallelRegion;
+    [ThreadStatic] static int threadLimit;
+
+    /// <summary>
+    /// A cap on <see cref="Count"/> for ops started from the calling thread (0: none). DataLoader workers and
+    /// <see cref="For"/> bodies use 1, as PyTorch's workers and parallel regions do: the workers already keep the
+    /// cores busy, and kernels splitting their work across the same cores would only oversubscribe them.
+    /// </summary>
+    public static int ThreadLimit
+    {
+        get => threadLimit;
+        set => threadLimit = value >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "Expected a non-negative thread limit");
+    }
 
     public static int Count
     {
-        get => insideParallelRegion ? 1 : Volatile.Read(ref count);
+        get => threadLimit > 0 ? Math.Min(threadLimit, Volatile.Read(ref count)) : Volatile.Read(ref count);
         set
         {
             if (value <= 0) throw new ArgumentOutOfRangeException(nameof(value), value, "Expected positive number of threads");
@@ -39,15 +50,15 @@ internal static class CpuThreads
         }
         Parallel.For(0, workers, ParallelOptions, worker =>
         {
-            bool outer = insideParallelRegion;
-            insideParallelRegion = true;
+            int outer = threadLimit;
+            threadLimit = 1;
             try
             {
                 body(worker);
             }
             finally
             {
-                insideParallelRegion = outer;
+                threadLimit = outer;
             }
         });
     }

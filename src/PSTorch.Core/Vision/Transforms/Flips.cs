@@ -13,7 +13,7 @@ public sealed class RandomHorizontalFlip : Transform
     {
         var image = ExpectImage(input);
         if (SampleRandom.Uniform() >= P) return image;
-        return image.Warp(image.Width, image.Height, new SKMatrix(-1, 0, image.Width, 0, 1, 0, 0, 0, 1), 0, smooth: false);
+        return image.MirroredLeftRight();
     }
 
     public override string ToString() => $"RandomHorizontalFlip(p={P})";

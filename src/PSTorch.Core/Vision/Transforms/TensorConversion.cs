@@ -14,15 +14,31 @@ public sealed class ToTensor : Transform
     };
 
     /// <summary>The image's pixels as a float32 [channels, height, width] tensor scaled to [0, 1].</summary>
-    public static unsafe Tensor Convert(Image image)
+    public static Tensor Convert(Image image) => Convert(image, null, null);
+
+    /// <summary>
+    /// ToTensor then Normalize(mean, std) in one pass over the pixels (no intermediate tensor): each value is
+    /// (pixel / 255 - mean[c]) / std[c] computed in float32 exactly as the two steps compute it.
+    /// </summary>
+    internal static unsafe Tensor Convert(Image image, float[]? mean, float[]? std)
     {
         int c = image.Channels, h = image.Height, w = image.Width, plane = h * w;
         var t = Tensor.Empty([c, h, w], DType.Float32, Device.Cpu);
-        var dst = new Span<float>(t.DataPointer, c * plane);
-        var src = image.Pixels;
-        const float scale = 1f / 255;
-        for (int i = 0; i < plane; i++)
-            for (int ch = 0; ch < c; ch++) dst[ch * plane + i] = src[4 * i + ch] * scale;
+        float* dst = (float*)t.DataPointer;
+        fixed (byte* src = image.Pixels)
+            for (int ch = 0; ch < c; ch++)
+            {
+                float* o = dst + (long)ch * plane;
+                byte* p = src + ch;
+                const float scale = 1f / 255;
+                if (mean is null)
+                    for (int i = 0; i < plane; i++) o[i] = p[4 * i] * scale;
+                else
+                {
+                    float m = mean[ch], sd = std![ch];
+                    for (int i = 0; i < plane; i++) o[i] = (p[4 * i] * scale - m) / sd;
+                }
+            }
         return t;
     }
 }
@@ -37,11 +53,20 @@ public sealed class Normalize : Transform
         Mean = mean;
         Std = std;
         Inplace = inplace;
+        MeanSingle = Array.ConvertAll(mean, v => (float)v);
+        StdSingle = Array.ConvertAll(std, v => (float)v);
     }
 
     public double[] Mean { get; }
     public double[] Std { get; }
     public bool Inplace { get; }
+
+    /// <summary>Whether <see cref="ToTensor.Convert(Image, float[], float[])"/> can do ToTensor and this in one pass: one value per channel of the image.</summary>
+    internal bool CanFuseWith(Image image) => Mean.Length == image.Channels;
+
+    /// <summary>Mean and std as the float32 values a float32 tensor is normalized with.</summary>
+    internal float[] MeanSingle { get; }
+    internal float[] StdSingle { get; }
 
     public override object Apply(object input)
     {
