@@ -50,6 +50,13 @@ public unsafe class GemmTests
     }
 
     [Fact]
+    public void ProductsLargeEnoughToSharePackingMatchReference()
+    {
+        // Past n = 1024 cubed the parts of a column split pack A blocks together (several row and k blocks here).
+        CheckAgainstReference<float>(1100, 1000, 1000, false, false, true, seed: 4);
+    }
+
+    [Fact]
     public void ConcurrentCallersAllGetCorrectResults()
     {
         // Only one caller at a time gets the helper threads; the others must fall back to their own thread.

@@ -17,6 +17,10 @@ internal static unsafe class Gemm
     private const long DirectWorkLimit = 4 * 1024;
     // Below this many multiply-adds (~10 us on one core), one thread beats two.
     private const long ParallelWorkThreshold = 2L * 1024 * 1024;
+    // Up to this many multiply-adds (n = 1024 cubed), parts packing A each on their own beat packing it together:
+    // measured on Zen 5 with two parts, the per-block barriers cost more than the redundant packing saves
+    // (n = 256: 0.092 ms alone vs 0.121 ms shared; n = 512: 0.66 vs 0.76 ms; n = 1024: 5.5 vs 7+ ms).
+    private const long SharedPackingWorkThreshold = 1024L * 1024 * 1024;
 
     public static void Sgemm(int m, int n, int k, float* a, long aRowStride, long aColStride,
         float* b, long bRowStride, long bColStride, float* c, long ldc, bool accumulate)
@@ -81,7 +85,7 @@ internal static unsafe class Gemm
             SplitColumns = busiestWithColumnSplit <= busiestWithRowSplit;
             // Every part must take part in every A block's barrier: each needs columns, and one column block.
             int widestPart = (int)Math.Min(problem.N, DivideRoundingUp(columnTiles, parts) * GemmBlocked<T>.TileColumns);
-            ShareA = SplitColumns && columnTiles >= parts && GemmBlocked<T>.FitsOneColumnBlock(problem.M, widestPart, problem.K);
+            ShareA = SplitColumns && (long)problem.M * problem.N * problem.K > SharedPackingWorkThreshold && columnTiles >= parts && GemmBlocked<T>.FitsOneColumnBlock(problem.M, widestPart, problem.K);
             if (ShareA)
             {
                 T* buffers = GemmBlocked<T>.EnsureSharedABuffers(problem.M, problem.K, out long bufferElements);
