@@ -103,19 +103,10 @@ internal unsafe struct BinaryRow<T, TFunction> : IRowKernel where T : unmanaged 
         T* o = (T*)p[0], a = (T*)p[1], b = (T*)p[2];
         if (s[0] == 1 && n <= int.MaxValue)
         {
-            // In place, hand TensorPrimitives short pieces: on long spans it switches to non-temporal stores, which
-            // evict the data just read from the cache; a fresh output gains from them, an aliased one loses.
-            int piece = o == a || o == b ? InPlaceChunk.Elements : int.MaxValue;
-            for (long i0 = 0; i0 < n; i0 += piece)
-            {
-                int len = (int)Math.Min(piece, n - i0);
-                T* oc = o + i0;
-                if (s[1] == 1 && s[2] == 1) TFunction.Apply(new ReadOnlySpan<T>(a + i0, len), new ReadOnlySpan<T>(b + i0, len), new Span<T>(oc, len));
-                else if (s[1] == 1 && s[2] == 0) TFunction.Apply(new ReadOnlySpan<T>(a + i0, len), *b, new Span<T>(oc, len));
-                else if (s[1] == 0 && s[2] == 1) TFunction.Apply(*a, new ReadOnlySpan<T>(b + i0, len), new Span<T>(oc, len));
-                else break;
-                if (i0 + len == n) return;
-            }
+            int len = (int)n;
+            if (s[1] == 1 && s[2] == 1) { TFunction.Apply(new ReadOnlySpan<T>(a, len), new ReadOnlySpan<T>(b, len), new Span<T>(o, len)); return; }
+            if (s[1] == 1 && s[2] == 0) { TFunction.Apply(new ReadOnlySpan<T>(a, len), *b, new Span<T>(o, len)); return; }
+            if (s[1] == 0 && s[2] == 1) { TFunction.Apply(*a, new ReadOnlySpan<T>(b, len), new Span<T>(o, len)); return; }
         }
         long so = s[0], sa = s[1], sb = s[2];
         for (long i = 0; i < n; i++) o[i * so] = TFunction.Apply(a[i * sa], b[i * sb]);

@@ -90,15 +90,6 @@ internal struct ReciprocalFunction<T> : IUnaryFunction<T> where T : unmanaged, I
     public static void Apply(ReadOnlySpan<T> x, Span<T> d) => TensorPrimitives.Reciprocal(x, d);
 }
 
-/// <summary>
-/// Length of the pieces an in-place contiguous row is handed to TensorPrimitives in: short enough that it keeps
-/// normal (cached) stores, long enough that the per-call cost vanishes.
-/// </summary>
-internal static class InPlaceChunk
-{
-    public const int Elements = 16 * 1024;
-}
-
 /// <summary>Applies an <see cref="IUnaryFunction{T}"/> to one row, vectorised when contiguous.</summary>
 internal unsafe struct UnaryRow<T, TFunction> : IRowKernel where T : unmanaged where TFunction : IUnaryFunction<T>
 {
@@ -108,13 +99,7 @@ internal unsafe struct UnaryRow<T, TFunction> : IRowKernel where T : unmanaged w
         T* o = (T*)p[0], x = (T*)p[1];
         if (s[0] == 1 && s[1] == 1 && n <= int.MaxValue)
         {
-            // see BinaryRow: short pieces in place keep TensorPrimitives' stores in the cache
-            int piece = o == x ? InPlaceChunk.Elements : (int)n;
-            for (long i0 = 0; i0 < n; i0 += piece)
-            {
-                int len = (int)Math.Min(piece, n - i0);
-                TFunction.Apply(new ReadOnlySpan<T>(x + i0, len), new Span<T>(o + i0, len));
-            }
+            TFunction.Apply(new ReadOnlySpan<T>(x, (int)n), new Span<T>(o, (int)n));
             return;
         }
         long so = s[0], sx = s[1];
