@@ -24,10 +24,23 @@ internal static class Softmax
         if (Graph.ShouldRecord(x))
         {
             if (log)
-                Graph.Record(y, "LogSoftmaxBackward0", [x], [y], (g, s, _) => [g - s[0].Exp() * g.Sum(d, keepDim: true)]);
+                Graph.Record(y, "LogSoftmaxBackward0", [x], [y], (g, s, _) => [LogSoftmaxBackward(g, s[0], d)]);
             else
                 Graph.Record(y, "SoftmaxBackward0", [x], [y], (g, s, _) => [s[0] * (g - (g * s[0]).Sum(d, keepDim: true))]);
         }
         return y;
+    }
+
+    /// <summary>g - exp(y) * sum(g, d): one kernel, or composed ops where the gradient must itself be differentiable.</summary>
+    static Tensor LogSoftmaxBackward(Tensor g, Tensor y, int d)
+    {
+        if (GradMode.IsEnabled || g.DType != y.DType || (y.DType != DType.Float32 && y.DType != DType.Float64))
+            return g - y.Exp() * g.Sum(d, keepDim: true);
+        var gx = Tensor.Empty(y.ShapeRef, y.DType, y.Device);
+        if (gx.Numel() == 0) return gx;
+        var go = Reduction.Layout(g, [d], out long outer, out long n, out long inner);
+        var yo = Reduction.Layout(y, [d], out _, out _, out _);
+        Backend.For(y).LogSoftmaxBackward(gx, go, yo, outer, n, inner);
+        return gx;
     }
 }

@@ -85,4 +85,35 @@ public class SoftmaxTests
         Assert.True(Torch.GradCheck(t => t[0].LogSoftmax(0), [a]));
         Assert.True(Torch.GradCheck(t => t[0].Reshape(1, 2, 3).Softmax(1), [a]));
     }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(1)]
+    [InlineData(0)]
+    public void Float32LogSoftmaxGradientMatchesClosedForm(int dim)
+    {
+        // the dedicated backward kernel (float32, rows or columns): gx = w - softmax(x) * sum(w along dim)
+        Torch.ManualSeed(7);
+        using var x = Torch.Randn(3, 4, 5).RequiresGrad_(true);
+        using var w = Torch.Randn(3, 4, 5);
+        using var y = x.LogSoftmax(dim);
+        using var weighted = y * w;
+        using var loss = weighted.Sum();
+        loss.Backward();
+        var xs = x.Detach().To(DType.Float64).ToArray<double>();
+        var ws = w.To(DType.Float64).ToArray<double>();
+        long[] strides = [20, 5, 1];
+        long[] shape = [3, 4, 5];
+        var expected = new double[60];
+        for (int i = 0; i < 60; i++)
+        {
+            long first = i - (i / strides[dim] % shape[dim]) * strides[dim];
+            var row = Enumerable.Range(0, (int)shape[dim]).Select(j => first + j * strides[dim]).ToArray();
+            double max = row.Max(k => xs[k]);
+            double expSum = row.Sum(k => Math.Exp(xs[k] - max));
+            double weightSum = row.Sum(k => ws[k]);
+            expected[i] = ws[i] - Math.Exp(xs[i] - max) / expSum * weightSum;
+        }
+        Close(expected, x.Grad!.To(DType.Float64), 1e-5);
+    }
 }

@@ -122,17 +122,18 @@ internal static unsafe class SoftmaxKernel<T> where T : unmanaged, IFloatingPoin
         }
         if (i < n)
         {
-            // the last n - i (< 16) elements through a 256-bit exp, twice at most
-            var buffer = stackalloc float[8];
-            for (; i < n; i += 8)
+            // the last n - i (< 16) elements through one padded 512-bit exp when AVX-512 is there
+            var buffer = stackalloc float[16];
+            for (; i < n; i += 16)
             {
-                int count = Math.Min(8, n - i);
-                for (int k = 0; k < 8; k++) buffer[k] = k < count ? x[i + k] - max : 0f;
-                var a = VectorExp.Exp(Vector256.Load(buffer));
+                int count = Math.Min(16, n - i);
+                for (int k = 0; k < 16; k++) buffer[k] = k < count ? x[i + k] - max : 0f;
+                if (Avx512F.IsSupported) VectorExp.Exp(Vector512.Load(buffer)).Store(buffer);
+                else { VectorExp.Exp(Vector256.Load(buffer)).Store(buffer); VectorExp.Exp(Vector256.Load(buffer + 8)).Store(buffer + 8); }
                 for (int k = 0; k < count; k++)
                 {
-                    sum += a[k];
-                    if (e != null) e[i + k] = a[k];
+                    sum += buffer[k];
+                    if (e != null) e[i + k] = buffer[k];
                 }
             }
         }
