@@ -24,9 +24,9 @@ $t
 "t.Shape = $(Shape $t), t.DType = $([PSTorch.DTypes]::TorchName($t.DType))"
 "t.T shape = $(Shape $t.T()), contiguous: $($t.T().IsContiguous())"
 $t.Reshape(2, 6)
-$t.Index('1:3', ':')                                # t[1:3, :]
-$t.Index('...', 0)                                  # t[..., 0]
-$row = $t.Index(0)                                  # a view: writing to it changes t
+$t['1:3', ':']                                      # t[1:3, :]
+$t['...', 0]                                        # t[..., 0]
+$row = $t[0]                                        # a view: writing to it changes t
 $null = $row.Fill_(-1)
 $t
 

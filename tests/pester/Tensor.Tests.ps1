@@ -179,6 +179,23 @@ Describe 'Views' {
         $f.ToArray() | Should -Be @(0, 4, 8, 1, 5, 9, 2, 6, 10, 3, 7, 11)
         $b.Reshape(-1).Shape | Should -Be @(12)
     }
+
+    It 'indexes several dimensions in square brackets like Python' {
+        $t = (New-Tensor -Arange -End 12).View(3, 4)
+        $t['1:3', ':'].Shape | Should -Be @(2, 4)
+        $t[1, 2].Item() | Should -Be 6
+        $t[-1, '::2'].ToArray() | Should -Be @(8, 10)
+        $t['...', 0].ToArray() | Should -Be @(0, 4, 8)
+    }
+
+    It 'assigns through square brackets, writing into the storage' {
+        $t = (New-Tensor -Arange -End 12).View(3, 4)
+        $row = $t[0]
+        $t[0] = 100
+        $t[1, '2:'] = -1
+        $row.ToArray() | Should -Be @(100, 100, 100, 100)
+        $t[1].ToArray() | Should -Be @(4, 5, -1, -1)
+    }
 }
 
 Describe 'Formatting' {

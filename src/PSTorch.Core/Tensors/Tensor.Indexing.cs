@@ -19,6 +19,29 @@ public partial class Tensor
         set => PutIndexed(TensorIndex.Flatten(indices), value);
     }
 
+    // Fixed-arity overloads: PowerShell's $t[0, '1:3'] calls an indexer with as many parameters as it was given
+    // indices; with only the params form it would index once per value and return a list of results instead.
+    [System.Runtime.CompilerServices.IndexerName("At")]
+    public Tensor this[TensorIndex i0, TensorIndex i1]
+    {
+        get => this[[i0, i1]];
+        set => this[[i0, i1]] = value;
+    }
+
+    [System.Runtime.CompilerServices.IndexerName("At")]
+    public Tensor this[TensorIndex i0, TensorIndex i1, TensorIndex i2]
+    {
+        get => this[[i0, i1, i2]];
+        set => this[[i0, i1, i2]] = value;
+    }
+
+    [System.Runtime.CompilerServices.IndexerName("At")]
+    public Tensor this[TensorIndex i0, TensorIndex i1, TensorIndex i2, TensorIndex i3]
+    {
+        get => this[[i0, i1, i2, i3]];
+        set => this[[i0, i1, i2, i3]] = value;
+    }
+
     /// <summary>
     /// The indexer for PowerShell and mixed arguments: integers, slice strings ("1:3", "::2", "...", "None"),
     /// Ranges, tensors, and null for None. <c>$t.Index(0, '1:3')</c>.
@@ -37,6 +60,8 @@ public partial class Tensor
     /// <summary>A number used as a tensor (e.g. as the value of <c>t[0] = 5</c>): a wrapped scalar, promoted like one.</summary>
     public static implicit operator Tensor(double value) => Wrap(value);
     public static implicit operator Tensor(long value) => Wrap(value);
+    // PowerShell's literals are Int32 and it looks for a conversion from exactly that type ($t[1] = 100).
+    public static implicit operator Tensor(int value) => Wrap((long)value);
 
     static List<TensorIndex> ToIndices(object?[]? indices) =>
         TensorIndex.Flatten(indices == null ? [TensorIndex.None] : indices.Select(TensorIndex.From));

@@ -55,14 +55,29 @@ public class TensorErgonomicsTests(ModuleRunspace ps) : IClassFixture<ModuleRuns
     }
 
     [Fact]
-    public void SquareBrackets_TakeOneSubscript_AndACommaListSlicesInsteadOfIndexingSeveralDims()
+    public void SquareBrackets_IndexSeveralDims_LikePython()
     {
-        // PowerShell turns $t['1:3', ':'] into two separate lookups, $t['1:3'] and $t[':'] (array slicing),
-        // so several subscripts go through .Index(...) (or the indexer's accessor, get_At).
         Assert.Equal([4L, 5, 6, 7], One("[PSTorch.Torch]::Arange(12).View(3, 4)[1]").ToArray<long>());
-        var sliced = Run("[PSTorch.Torch]::Arange(12).View(3, 4)['1:3', ':']").Cast<Tensor>().ToArray();
-        Assert.Equal([[2L, 4], [3L, 4]], sliced.Select(s => s.Shape));
-        Assert.Equal([2L, 4], One("[PSTorch.Torch]::Arange(12).View(3, 4).get_At('1:3', ':')").Shape);
+        var rows = One("[PSTorch.Torch]::Arange(12).View(3, 4)['1:3', ':']");
+        Assert.Equal([2L, 4], rows.Shape);
+        Assert.Equal([4L, 5, 6, 7, 8, 9, 10, 11], rows.Contiguous().ToArray<long>());
+        Assert.Equal(6L, One("[PSTorch.Torch]::Arange(12).View(3, 4)[1, 2]").Item<long>());
+        Assert.Equal([8L, 10], One("[PSTorch.Torch]::Arange(12).View(3, 4)[-1, '::2']").ToArray<long>());
+        Assert.Equal([5L], One("[PSTorch.Torch]::Arange(24).View(2, 3, 4)[0, 1, '1:2']").ToArray<long>());
+        Assert.Equal(23L, One("[PSTorch.Torch]::Arange(24).View(2, 3, 1, 4)[1, 2, 0, 3]").Item<long>());
+    }
+
+    [Fact]
+    public void SquareBrackets_Assign_WithPowerShellNumbersAndTensors()
+    {
+        var t = One(@"
+            $t = [PSTorch.Torch]::Arange(12).View(3, 4)
+            $t[0] = 100
+            $t[1, '2:'] = -1
+            $t[2, 0] = 2.0
+            $t[-1, -1] = [PSTorch.Torch]::NewTensor(7)
+            $t");
+        Assert.Equal([100L, 100, 100, 100, 4, 5, -1, -1, 2, 9, 10, 7], t.ToArray<long>());
     }
 
     [Fact]
