@@ -103,10 +103,7 @@ public static partial class Cases
             {
                 using var leaf = logits.Detach().RequiresGrad_(true);
                 using var logProbs = leaf.LogSoftmax(1);
-                using var column = target.Unsqueeze(1);
-                using var picked = logProbs.Gather(1, column);
-                using var negated = -picked;
-                using var loss = negated.Mean();
+                using var loss = PSTorch.NN.Functional.NllLoss(logProbs, target);
                 loss.Backward();
                 leaf.Grad?.Dispose();
             }, 1.0, "calls/s");

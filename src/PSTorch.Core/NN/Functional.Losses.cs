@@ -36,28 +36,18 @@ public static partial class Functional
         if (input.NDim < 1 || input.NDim == 1 && target.NDim != 0 || input.NDim >= 2 && target.Numel() * input.Size(input.NDim == 1 ? 0 : 1) != input.Numel())
             throw new ArgumentException($"Expected input batch_size ({(input.NDim > 0 ? input.Size(0) : 0)}) to match target batch_size ({(target.NDim > 0 ? target.Size(0) : 0)}).");
         var logp = input.NDim == 1 ? input.Unsqueeze(0) : ClassesLast(input);
-        long classes = logp.Size(1);
-        var t = target.Reshape(-1).To(DType.Int64);
-        var valid = t.Ne(ignoreIndex);
-        var safe = Torch.Where(valid, t, Torch.ZerosLike(t));
-        if (safe.Numel() > 0 && (safe.Lt(0).Any().Item<bool>() || safe.Ge(classes).Any().Item<bool>()))
-            throw new IndexOutOfRangeException($"Target {FirstBad(safe, classes)} is out of bounds.");
-        var w = (weight != null ? weight.IndexSelect(0, safe) : Torch.OnesLike(safe, logp.DType)) * valid.To(logp.DType);
-        var picked = -logp.Gather(1, safe.Unsqueeze(1)).Squeeze(1) * w;
-        return reduction switch
-        {
-            "none" => input.NDim <= 2 ? picked.Reshape(target.Shape) : picked.Reshape(target.Shape),
-            "sum" => picked.Sum(),
-            "mean" => picked.Sum() / w.Sum(),
-            _ => throw new ArgumentException($"{reduction} is not a valid value for reduction"),
-        };
+        var loss = Ops.NllLoss.Apply(logp, target.Reshape(-1), weight, ignoreIndex, ParseReduction(reduction),
+            input.NDim == 4 ? "NllLoss2DBackward0" : "NllLossBackward0");
+        return reduction == "none" ? loss.Reshape(target.Shape) : loss;
     }
 
-    static long FirstBad(Tensor t, long classes)
+    static Backends.LossReduction ParseReduction(string reduction) => reduction switch
     {
-        foreach (var v in t.ToArray<long>()) if (v < 0 || v >= classes) return v;
-        return -1;
-    }
+        "mean" => Backends.LossReduction.Mean,
+        "sum" => Backends.LossReduction.Sum,
+        "none" => Backends.LossReduction.None,
+        _ => throw new ArgumentException($"{reduction} is not a valid value for reduction"),
+    };
 
     /// <summary>
     /// Cross entropy of logits [N, C] (or [N, C, d1, ...]) against class indices or class probabilities, with class
