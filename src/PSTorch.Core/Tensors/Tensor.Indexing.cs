@@ -75,6 +75,8 @@ public partial class Tensor
     void PutIndexed(List<TensorIndex> indices, Tensor value)
     {
         Backend.CheckSameDevice(this, value);
+        // As PyTorch's setitem, leading size-1 dims of the value are dropped: t[1] = tensor([9.]) fills a 0-d slot.
+        while (value.NDim > 0 && value.Size(0) == 1) value = value.Squeeze(0);
         if (InPlace.MustRecord(this, value))
         {
             // Computed out of place and written back, so the result takes over a grad_fn with both inputs (PyTorch's CopySlices).

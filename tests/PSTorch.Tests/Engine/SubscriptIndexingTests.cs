@@ -252,4 +252,25 @@ public class SubscriptIndexingTests
         Assert.Equal(new double[] { 2, 3 }, v.Grad!.ToArray<double>());
         Assert.True(Torch.GradCheck(i => { var z = i[0] * 2; z[Torch.FromArray(new long[] { 3, 0 })] = i[1].Exp(); return z; }, [a, v]));
     }
+
+    [Fact]
+    public void DoubleBackwardThroughAdvancedIndexingAndCopySlices()
+    {
+        // loss = sum(x[idx]^3): dloss/dx = 3 x^2 summed at the picked (repeated) positions; d/dx <grad, v> = 6 x v there.
+        var x = Torch.FromArray(new double[] { 1, 2, 3, 4 }).RequiresGrad_();
+        var v = Torch.FromArray(new double[] { 1, -1, 2, 0.5 });
+        var idx = Torch.FromArray(new long[] { 3, 0, 3 });
+        var g = Torch.Grad([x[idx].Pow(3).Sum()], [x], createGraph: true)[0]!;
+        Assert.Equal(new double[] { 3, 0, 0, 96 }, g.ToArray<double>());
+        var hv = Torch.Grad([(g * v).Sum()], [x])[0]!;
+        Assert.Equal(new double[] { 6, 0, 0, 24 }, hv.ToArray<double>());
+
+        // z = x * 1 with z[1] = w^2: d/dw of <dz/dw, u> through CopySlices
+        var w = Torch.FromArray(new double[] { 3 }).RequiresGrad_();
+        var z = x.Detach() * 1;
+        z[1] = w.Pow(2);
+        var gw = Torch.Grad([(z * z).Sum()], [w], createGraph: true)[0]!;
+        Assert.Equal(4 * 27.0, gw.Item<double>());
+        Assert.Equal(12 * 9.0, Torch.Grad([gw.Sum()], [w])[0]!.Item<double>());
+    }
 }
