@@ -174,7 +174,12 @@ public sealed class Checkpoint
         if (meta.TryGetValue("optimizer", out var optimizerJson)) (optimizerType, optimizer) = ParseOptimizer(optimizerJson, optimizerTensors);
         else if (optimizerTensors.Count > 0) throw new InvalidDataException("it holds optimizer state tensors but no \"optimizer\" metadata");
         if (meta.TryGetValue("scheduler", out var schedulerJson)) (schedulerType, scheduler) = ParseScheduler(schedulerJson);
-        byte[]? rng = meta.TryGetValue("rng", out var rngText) ? Convert.FromBase64String(rngText) : null;
+        byte[]? rng = null;
+        if (meta.TryGetValue("rng", out var rngText))
+        {
+            try { rng = Convert.FromBase64String(rngText); }
+            catch (FormatException) { throw new InvalidDataException("its \"rng\" metadata is not base64"); }
+        }
 
         var user = meta.Where(kv => !ReservedMetadataKeys.Contains(kv.Key)).ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
         return new Checkpoint(model, optimizer, optimizerType, scheduler, schedulerType, epoch, rng, user, System.IO.Path.GetFullPath(path));
