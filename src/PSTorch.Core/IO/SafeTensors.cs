@@ -26,11 +26,13 @@ public static class SafeTensors
     {
         "BOOL" => DType.Bool, "U8" => DType.UInt8, "I8" => DType.Int8, "I16" => DType.Int16, "I32" => DType.Int32,
         "I64" => DType.Int64, "F16" => DType.Float16, "BF16" => DType.BFloat16, "F32" => DType.Float32, "F64" => DType.Float64,
-        _ => throw new InvalidDataException($"tensor '{name}' has dtype '{code}', which PSTorch does not support"),
+        "U16" or "U32" or "U64" or "F8_E5M2" or "F8_E4M3" or "F8_E8M0" or "F4" or "F6_E2M3" or "F6_E3M2" or "C64"
+            => throw new InvalidDataException($"tensor '{name}' has dtype '{code}', a safetensors dtype PSTorch does not support"),
+        _ => throw new InvalidDataException($"tensor '{name}' has unknown dtype '{code}'"),
     };
 
     /// <summary>
-    /// Writes <paramref name="tensors"/> (in the given order) and <paramref name="metadata"/> to <paramref name="path"/>
+    /// Writes <paramref name="tensors"/> (in the reference order, see <see cref="Write"/>) and <paramref name="metadata"/> to <paramref name="path"/>
     /// atomically: the bytes go to a temporary file in the same folder, are flushed to disk, and the file is then
     /// renamed over the target, so an interruption leaves either the old file or the new one whole.
     /// </summary>
@@ -55,54 +57,99 @@ public static class SafeTensors
         }
     }
 
-    /// <summary>Writes the safetensors bytes to a stream.</summary>
+    /// <summary>
+    /// Writes the safetensors bytes to a stream exactly as the reference serializer (huggingface/safetensors,
+    /// used by Python's safetensors.torch.save_file) does for the same tensors and metadata: tensors ordered by
+    /// descending dtype alignment (I64, F64, F32, I32, BF16, F16, I16, I8, U8, BOOL), then by name (byte order);
+    /// a compact JSON header with "__metadata__" first and serde_json's string escaping; the header padded with
+    /// spaces to a multiple of 8 bytes, so every tensor's data is aligned to its element size. (The reference keeps
+    /// metadata in a hash map, so with several metadata entries only its key order can differ from ours.)
+    /// </summary>
     public static void Write(Stream stream, IEnumerable<KeyValuePair<string, Tensor>> tensors, IReadOnlyDictionary<string, string>? metadata = null)
     {
         var list = tensors.Select(kv => (kv.Key, Tensor: kv.Value.Cpu().Contiguous())).ToList();
-        var names = new HashSet<string>();
+        var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (name, _) in list)
         {
-            if (name == "__metadata__") throw new ArgumentException("'__metadata__' is reserved and cannot name a tensor");
+            if (name == MetadataKey) throw new ArgumentException($"'{MetadataKey}' is reserved and cannot name a tensor");
             if (!names.Add(name)) throw new ArgumentException($"tensor name '{name}' appears twice");
         }
+        list = list.OrderByDescending(e => AlignmentRank(e.Tensor.DType))
+            .ThenBy(e => Encoding.UTF8.GetBytes(e.Key), Utf8Order.Instance).ToList();
 
-        using var header = new MemoryStream();
-        using (var json = new Utf8JsonWriter(header))
+        var header = new StringBuilder("{");
+        if (metadata is { Count: > 0 })
         {
-            json.WriteStartObject();
-            if (metadata is { Count: > 0 })
+            AppendJsonString(header, MetadataKey).Append(":{");
+            bool first = true;
+            foreach (var kv in metadata)
             {
-                json.WriteStartObject("__metadata__");
-                foreach (var kv in metadata) json.WriteString(kv.Key, kv.Value);
-                json.WriteEndObject();
+                if (!first) header.Append(',');
+                first = false;
+                AppendJsonString(header, kv.Key).Append(':');
+                AppendJsonString(header, kv.Value ?? throw new ArgumentException($"metadata value '{kv.Key}' is null"));
             }
-            long offset = 0;
-            foreach (var (name, t) in list)
-            {
-                long bytes = t.Numel() * t.DType.ElementSize();
-                json.WriteStartObject(name);
-                json.WriteString("dtype", DTypeCode(t.DType));
-                json.WriteStartArray("shape");
-                foreach (var s in t.ShapeRef) json.WriteNumberValue(s);
-                json.WriteEndArray();
-                json.WriteStartArray("data_offsets");
-                json.WriteNumberValue(offset);
-                json.WriteNumberValue(offset + bytes);
-                json.WriteEndArray();
-                json.WriteEndObject();
-                offset += bytes;
-            }
-            json.WriteEndObject();
+            header.Append('}');
         }
-        long padded = (header.Length + 7) / 8 * 8;
-        while (header.Length < padded) header.WriteByte((byte)' ');
+        long offset = 0;
+        foreach (var (name, t) in list)
+        {
+            long bytes = t.Numel() * t.DType.ElementSize();
+            if (header.Length > 1) header.Append(',');
+            AppendJsonString(header, name).Append(":{\"dtype\":\"").Append(DTypeCode(t.DType)).Append("\",\"shape\":[")
+                .AppendJoin(',', t.ShapeRef).Append("],\"data_offsets\":[").Append(offset).Append(',').Append(offset + bytes).Append("]}");
+            offset += bytes;
+        }
+        header.Append('}');
+        var headerBytes = Encoding.UTF8.GetBytes(header.ToString());
+        int padded = (headerBytes.Length + 7) / 8 * 8;
+        if (padded > MaxHeaderBytes) throw new ArgumentException($"the header would be {padded} bytes, more than the limit of {MaxHeaderBytes}");
 
         Span<byte> length = stackalloc byte[8];
-        BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)header.Length);
+        BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)padded);
         stream.Write(length);
-        header.Position = 0;
-        header.CopyTo(stream);
+        stream.Write(headerBytes);
+        for (int i = headerBytes.Length; i < padded; i++) stream.WriteByte((byte)' ');
         foreach (var (_, t) in list) WriteData(stream, t);
+    }
+
+    const string MetadataKey = "__metadata__";
+
+    /// <summary>The reference's dtype order ("increasing alignment"); the writer puts the largest first.</summary>
+    static int AlignmentRank(DType t) => t switch
+    {
+        DType.Bool => 0, DType.UInt8 => 1, DType.Int8 => 2, DType.Int16 => 3, DType.Float16 => 4, DType.BFloat16 => 5,
+        DType.Int32 => 6, DType.Float32 => 7, DType.Float64 => 8, DType.Int64 => 9,
+        _ => throw new ArgumentOutOfRangeException(nameof(t)),
+    };
+
+    /// <summary>Rust's string order: by UTF-8 bytes.</summary>
+    sealed class Utf8Order : IComparer<byte[]>
+    {
+        public static readonly Utf8Order Instance = new();
+        public int Compare(byte[]? x, byte[]? y) => x.AsSpan().SequenceCompareTo(y);
+    }
+
+    /// <summary>A JSON string as serde_json writes it: only '"', '\\' and control characters are escaped.</summary>
+    static StringBuilder AppendJsonString(StringBuilder sb, string value)
+    {
+        sb.Append('"');
+        foreach (var c in value)
+        {
+            switch (c)
+            {
+                case '"': sb.Append("\\\""); break;
+                case '\\': sb.Append("\\\\"); break;
+                case '\b': sb.Append("\\b"); break;
+                case '\f': sb.Append("\\f"); break;
+                case '\n': sb.Append("\\n"); break;
+                case '\r': sb.Append("\\r"); break;
+                case '\t': sb.Append("\\t"); break;
+                case < ' ': sb.Append("\\u00").Append(((int)c).ToString("x2", System.Globalization.CultureInfo.InvariantCulture)); break;
+                default: sb.Append(c); break;
+            }
+        }
+        return sb.Append('"');
     }
 
     static unsafe void WriteData(Stream stream, Tensor t)
@@ -141,6 +188,7 @@ public static class SafeTensors
     public static Contents Read(Stream stream, Device? device = null)
     {
         long fileLength = stream.Length;
+        if (fileLength == 0) throw new InvalidDataException("the file is empty");
         Span<byte> lengthBytes = stackalloc byte[8];
         if (fileLength < 8 || stream.ReadAtLeast(lengthBytes, 8, throwOnEndOfStream: false) < 8)
             throw new InvalidDataException($"the file is truncated: {fileLength} bytes is shorter than the 8-byte header length");
@@ -152,23 +200,28 @@ public static class SafeTensors
         long dataStart = 8 + (long)headerLength;
         long dataLength = fileLength - dataStart;
 
+        try { StrictUtf8.GetCharCount(headerBytes); }
+        catch (DecoderFallbackException) { throw new InvalidDataException("the header is not valid UTF-8"); }
+        if (headerLength == 0 || headerBytes[0] != (byte)'{') throw new InvalidDataException("the header does not start with '{'");
         JsonDocument doc;
         try { doc = JsonDocument.Parse(headerBytes); }
         catch (JsonException e) { throw new InvalidDataException($"the header is not valid JSON ({e.Message})"); }
         using var _ = doc;
         if (doc.RootElement.ValueKind != JsonValueKind.Object) throw new InvalidDataException("the header is not a JSON object");
 
-        var metadata = new Dictionary<string, string>();
+        var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
         var entries = new List<(string Name, DType DType, long[] Shape, long Begin, long End)>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var prop in doc.RootElement.EnumerateObject())
         {
-            if (prop.Name == "__metadata__")
+            if (!seen.Add(prop.Name)) throw new InvalidDataException($"the header names '{prop.Name}' twice");
+            if (prop.Name == MetadataKey)
             {
-                if (prop.Value.ValueKind != JsonValueKind.Object) throw new InvalidDataException("__metadata__ must be an object of strings");
+                if (prop.Value.ValueKind != JsonValueKind.Object) throw new InvalidDataException($"{MetadataKey} must be an object of strings");
                 foreach (var m in prop.Value.EnumerateObject())
                 {
-                    if (m.Value.ValueKind != JsonValueKind.String) throw new InvalidDataException($"__metadata__ value '{m.Name}' is not a string");
-                    metadata[m.Name] = m.Value.GetString()!;
+                    if (m.Value.ValueKind != JsonValueKind.String) throw new InvalidDataException($"{MetadataKey} value '{m.Name}' is not a string");
+                    if (!metadata.TryAdd(m.Name, m.Value.GetString()!)) throw new InvalidDataException($"{MetadataKey} names '{m.Name}' twice");
                 }
                 continue;
             }
@@ -198,6 +251,8 @@ public static class SafeTensors
         return new Contents(tensors, metadata);
     }
 
+    static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     static (string, DType, long[], long, long) ParseEntry(JsonProperty prop)
     {
         string name = prop.Name;
@@ -211,11 +266,11 @@ public static class SafeTensors
         var shape = sh.EnumerateArray().Select(x => x.TryGetInt64(out var n) && n >= 0 ? n : throw new InvalidDataException($"tensor '{name}' has an invalid shape")).ToArray();
         long begin = off[0].TryGetInt64(out var b) ? b : -1, end = off[1].TryGetInt64(out var en) ? en : -1;
         if (begin < 0 || end < begin) throw new InvalidDataException($"tensor '{name}' has invalid data_offsets [{off[0]}, {off[1]}]");
-        long numel;
-        try { numel = shape.Aggregate(1L, (a, s) => checked(a * s)); }
+        long bytes;
+        try { bytes = checked(shape.Aggregate(1L, (a, s) => checked(a * s)) * dtype.ElementSize()); }
         catch (OverflowException) { throw new InvalidDataException($"tensor '{name}' has a shape too large to address"); }
-        if (checked(numel * dtype.ElementSize()) != end - begin)
-            throw new InvalidDataException($"tensor '{name}' of shape {Shapes.Format(shape)} and dtype {dtype.Name()} needs {numel * dtype.ElementSize()} bytes but its offsets span {end - begin}");
+        if (bytes != end - begin)
+            throw new InvalidDataException($"tensor '{name}' of shape {Shapes.Format(shape)} and dtype {dtype.Name()} needs {bytes} bytes but its offsets span {end - begin}");
         return (name, dtype, shape, begin, end);
     }
 
