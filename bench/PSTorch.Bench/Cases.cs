@@ -45,6 +45,7 @@ public static partial class Cases
         list.Add(new("red_ce_fwdbwd", "red", "log_softmax + nll_loss fwd+bwd, logits 1024x10", RedCrossEntropy));
         AddNeuralNetworkCases(list);
         list.AddRange(DataCases.All());
+        list.AddRange(FashionMnistCases.All());
         return list;
     }
 

@@ -131,23 +131,38 @@ public sealed class DataLoader : IEnumerable<Batch>
         }
     }
 
-    public IEnumerator<Batch> GetEnumerator() => (iterable is null ? RunEpoch() : RunStreamEpoch()).GetEnumerator();
+    public IEnumerator<Batch> GetEnumerator() => (iterable is null ? RunEpoch(0) : RunStreamEpoch(0)).GetEnumerator();
+
+    /// <summary>
+    /// The rest of an epoch after its first <paramref name="skipBatches"/> batches: the same draws from the generator,
+    /// the same order and per-batch randomness as a full epoch, without loading the skipped batches (a stream loader
+    /// reads and drops their samples). With the generator restored to its state at the epoch's start, this resumes
+    /// an interrupted epoch exactly.
+    /// </summary>
+    public IEnumerable<Batch> ResumeEpoch(int skipBatches)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(skipBatches);
+        return iterable is null ? RunEpoch(skipBatches) : RunStreamEpoch(skipBatches);
+    }
+
+    /// <summary>Whether every batch is built anew (default collate, auto-batching), so its consumer may release its tensors.</summary>
+    internal bool BatchesAreNew => collate is null && BatchSize is not null;
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
     long DrawBaseSeed() => Torch.Randint(0, long.MaxValue, [1], generator: Generator).ToArray<long>()[0];
 
-    IEnumerable<Batch> RunEpoch()
+    IEnumerable<Batch> RunEpoch(int skip)
     {
         long baseSeed = DrawBaseSeed();
         var counts = new EpochCounts();
         var jobs = BatchSampler ?? Sampler!.Select(i => new[] { i });
-        foreach (var batch in Pipeline(jobs, (number, indices) => BuildBatch(number, indices, baseSeed, counts)))
+        foreach (var batch in Pipeline(jobs.Skip(skip), (number, indices) => BuildBatch(number + skip, indices, baseSeed, counts)))
             yield return batch;
         FinishEpoch(counts);
     }
 
-    IEnumerable<Batch> RunStreamEpoch()
+    IEnumerable<Batch> RunStreamEpoch(int skip)
     {
         long baseSeed = DrawBaseSeed();
         var counts = new EpochCounts();
@@ -168,8 +183,8 @@ public sealed class DataLoader : IEnumerable<Batch>
                 }
             if (chunk.Count > 0 && !DropLast) yield return chunk;
         }
-        foreach (var batch in Pipeline(Chunks(), (number, samples) =>
-                     new Batch(number, BatchSize is null ? samples[0] : (collate ?? Collate.Default)(samples), new int[samples.Count], 0)))
+        foreach (var batch in Pipeline(Chunks().Skip(skip), (number, samples) =>
+                     new Batch(number + skip, BatchSize is null ? samples[0] : (collate ?? Collate.Default)(samples), new int[samples.Count], 0)))
             yield return batch;
         FinishEpoch(counts);
     }
