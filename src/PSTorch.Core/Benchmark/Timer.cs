@@ -1,14 +1,20 @@
 using System.Diagnostics;
-using System.Globalization;
+using PSTorch.Backends;
 
 namespace PSTorch.Benchmark;
 
 /// <summary>
 /// torch.utils.benchmark.Timer: runs an action after a warm-up, in blocks of calls long enough to time
 /// reliably, until a minimum total time and number of blocks are reached, and summarises per-call times.
+/// The device is synchronised before the clock starts and before it stops, so queued device work is counted.
 /// </summary>
 public sealed class Timer(Action action, string label = "", string description = "", Device? device = null)
 {
+    /// <summary>A block of calls lasts about this long, so the clock's resolution is negligible.</summary>
+    const double BlockSeconds = 0.01;
+
+    readonly Action action = action;
+
     public string Label { get; } = label;
     public string Description { get; } = description;
     public Device Device { get; } = device ?? Device.Cpu;
@@ -19,111 +25,131 @@ public sealed class Timer(Action action, string label = "", string description =
     /// <summary>Bytes moved per call, for GB/s.</summary>
     public double? Bytes { get; init; }
 
+    /// <summary>torch.set_num_threads for the duration of the timing (num_threads); null keeps the current setting.</summary>
+    public int? Threads { get; init; }
+
     /// <summary>Times the action until at least <paramref name="minRunTime"/> has been measured and at least <paramref name="minRuns"/> blocks ran.</summary>
     public Measurement BlockedAutorange(TimeSpan? minRunTime = null, int minRuns = 7, TimeSpan? warmup = null)
     {
+        CheckMinimums(minRunTime, minRuns);
+        using var threads = new ThreadCountScope(Threads);
+        var clock = new DeviceClock(Device);
+        int block = clock.CallsPerBlock(action, warmup);
         var minTime = minRunTime ?? TimeSpan.FromSeconds(0.2);
-        var warm = warmup ?? TimeSpan.FromMilliseconds(50);
-        // warm-up: at least 3 calls and the warm-up time, so the JIT has settled
-        var sw = Stopwatch.StartNew();
-        int calls = 0;
-        while (calls < 3 || sw.Elapsed < warm) { action(); calls++; }
-        double perCall = sw.Elapsed.TotalSeconds / calls;
-        // blocks of ~10 ms so a timer tick is negligible
-        int block = Math.Max(1, (int)Math.Min(1_000_000, 0.01 / Math.Max(perCall, 1e-9)));
         var times = new List<double>();
-        var total = TimeSpan.Zero;
-        while (times.Count < minRuns || total < minTime)
+        double total = 0;
+        while (times.Count < minRuns || total < minTime.TotalSeconds)
         {
-            long start = Stopwatch.GetTimestamp();
-            for (int i = 0; i < block; i++) action();
-            var elapsed = Stopwatch.GetElapsedTime(start);
+            double elapsed = clock.Time(action, block);
             total += elapsed;
-            times.Add(elapsed.TotalSeconds / block);
+            times.Add(elapsed / block);
         }
-        return new Measurement(times.ToArray(), block, Label, Description, Device, Torch.GetNumThreads(), Flops, Bytes);
+        return Measure(times.ToArray(), block);
     }
 
     /// <summary>Times exactly <paramref name="number"/> calls per block for <paramref name="repeats"/> blocks (timeit).</summary>
     public Measurement Timeit(int number = 1, int repeats = 1)
     {
+        if (number <= 0 || repeats <= 0) throw new ArgumentException($"number and repeats must be positive, got {number} and {repeats}");
+        using var threads = new ThreadCountScope(Threads);
+        var clock = new DeviceClock(Device);
         action();
         var times = new double[repeats];
-        for (int r = 0; r < repeats; r++)
+        for (int r = 0; r < repeats; r++) times[r] = clock.Time(action, number) / number;
+        return Measure(times, number);
+    }
+
+    /// <summary>
+    /// Times <paramref name="baseline"/> and <paramref name="candidate"/> pair by pair: each pair runs one block of each,
+    /// in alternating order, so drifts in machine load fall on both alike. Runs until both minimums are met for each.
+    /// </summary>
+    public static Comparison Compare(Timer baseline, Timer candidate, TimeSpan? minRunTime = null, int minRuns = 7, TimeSpan? warmup = null)
+    {
+        CheckMinimums(minRunTime, minRuns);
+        using var threads = new ThreadCountScope(baseline.Threads ?? candidate.Threads);
+        var (clockA, clockB) = (new DeviceClock(baseline.Device), new DeviceClock(candidate.Device));
+        int blockA = clockA.CallsPerBlock(baseline.action, warmup), blockB = clockB.CallsPerBlock(candidate.action, warmup);
+        var minTime = (minRunTime ?? TimeSpan.FromSeconds(0.2)).TotalSeconds;
+        var (timesA, timesB) = (new List<double>(), new List<double>());
+        double totalA = 0, totalB = 0;
+        while (timesA.Count < minRuns || totalA < minTime || totalB < minTime)
         {
-            long start = Stopwatch.GetTimestamp();
-            for (int i = 0; i < number; i++) action();
-            times[r] = Stopwatch.GetElapsedTime(start).TotalSeconds / number;
+            double a, b;
+            if (timesA.Count % 2 == 0)
+            {
+                a = clockA.Time(baseline.action, blockA);
+                b = clockB.Time(candidate.action, blockB);
+            }
+            else
+            {
+                b = clockB.Time(candidate.action, blockB);
+                a = clockA.Time(baseline.action, blockA);
+            }
+            (totalA, totalB) = (totalA + a, totalB + b);
+            timesA.Add(a / blockA);
+            timesB.Add(b / blockB);
         }
-        return new Measurement(times, number, Label, Description, Device, Torch.GetNumThreads(), Flops, Bytes);
-    }
-}
-
-/// <summary>The result of a timing: per-call times in seconds and their statistics, displayed like PyTorch's Measurement.</summary>
-public sealed class Measurement
-{
-    public Measurement(double[] times, int callsPerRun, string label, string description, Device device, int threads, double? flops, double? bytes)
-    {
-        if (times.Length == 0) throw new ArgumentException("a measurement needs at least one time");
-        Times = times;
-        CallsPerRun = callsPerRun;
-        Label = label;
-        Description = description;
-        Device = device;
-        Threads = threads;
-        var sorted = times.OrderBy(t => t).ToArray();
-        Median = Quantile(sorted, 0.5);
-        IQR = Quantile(sorted, 0.75) - Quantile(sorted, 0.25);
-        Mean = times.Average();
-        Min = sorted[0];
-        Max = sorted[^1];
-        if (flops is { } f) GFlopsPerSecond = f / Median / 1e9;
-        if (bytes is { } b) GBPerSecond = b / Median / 1e9;
+        return new Comparison(baseline.Measure(timesA.ToArray(), blockA), candidate.Measure(timesB.ToArray(), blockB));
     }
 
-    /// <summary>Per-call time of each timed run, in seconds.</summary>
-    public double[] Times { get; }
-    public int Runs => Times.Length;
-    public int CallsPerRun { get; }
-    public double Median { get; }
-    public double Mean { get; }
-    public double IQR { get; }
-    public double Min { get; }
-    public double Max { get; }
-    public int Threads { get; }
-    public Device Device { get; }
-    public string Label { get; }
-    public string Description { get; }
-    public double? GFlopsPerSecond { get; }
-    public double? GBPerSecond { get; }
+    /// <summary>Throws the backend's NotSupportedException ("CUDA unavailable: ...") when the timer's device cannot run.</summary>
+    internal void CheckDevice() => Backend.For(Device);
 
-    /// <summary>Linear interpolation between order statistics (numpy's default).</summary>
-    static double Quantile(double[] sorted, double q)
+    static void CheckMinimums(TimeSpan? minRunTime, int minRuns)
     {
-        double pos = q * (sorted.Length - 1);
-        int lo = (int)Math.Floor(pos), hi = (int)Math.Ceiling(pos);
-        return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
+        if (minRuns <= 0) throw new ArgumentException($"minRuns must be positive, got {minRuns}");
+        if (minRunTime < TimeSpan.Zero) throw new ArgumentException($"minRunTime must not be negative, got {minRunTime}");
     }
 
-    /// <summary>A time with PyTorch's unit choice (ns, us, ms, s).</summary>
-    public static string FormatTime(double seconds) => seconds switch
-    {
-        < 1e-6 => (seconds * 1e9).ToString("0.00", CultureInfo.InvariantCulture) + " ns",
-        < 1e-3 => (seconds * 1e6).ToString("0.00", CultureInfo.InvariantCulture) + " us",
-        < 1 => (seconds * 1e3).ToString("0.00", CultureInfo.InvariantCulture) + " ms",
-        _ => seconds.ToString("0.00", CultureInfo.InvariantCulture) + " s",
-    };
+    Measurement Measure(double[] times, int callsPerRun) =>
+        new(times, callsPerRun, Label, Description, Device, Torch.GetNumThreads(), Flops, Bytes);
 
-    public override string ToString()
+    /// <summary>Wall-clock timing of blocks of calls between two device synchronisations.</summary>
+    readonly struct DeviceClock(Device device)
     {
-        var lines = new List<string> { $"<PSTorch.Benchmark.Measurement object>" };
-        if (Label.Length > 0) lines.Add(Label);
-        if (Description.Length > 0) lines.Add($"  {Description}");
-        lines.Add($"  Median: {FormatTime(Median)}");
-        lines.Add($"  IQR:    {FormatTime(IQR)} ({FormatTime(Quantile(Times.OrderBy(t => t).ToArray(), 0.25))} to {FormatTime(Quantile(Times.OrderBy(t => t).ToArray(), 0.75))})");
-        lines.Add($"  {Runs} measurements, {CallsPerRun} runs per measurement, {Threads} thread{(Threads == 1 ? "" : "s")} on {Device}");
-        if (GFlopsPerSecond is { } g) lines.Add($"  {g.ToString("0.0", CultureInfo.InvariantCulture)} GFLOP/s");
-        if (GBPerSecond is { } gb) lines.Add($"  {gb.ToString("0.0", CultureInfo.InvariantCulture)} GB/s");
-        return string.Join("\n", lines);
+        // resolving the backend first makes an unavailable device fail before anything runs
+        readonly IBackend backend = Backend.For(device);
+
+        /// <summary>Seconds for <paramref name="calls"/> calls, the device's queued work included.</summary>
+        public double Time(Action action, int calls)
+        {
+            backend.Synchronize();
+            long start = Stopwatch.GetTimestamp();
+            for (int i = 0; i < calls; i++) action();
+            backend.Synchronize();
+            return Stopwatch.GetElapsedTime(start).TotalSeconds;
+        }
+
+        /// <summary>Warms up (at least 3 calls and the warm-up time, 50 ms by default, so the JIT has settled) and picks the block size.</summary>
+        public int CallsPerBlock(Action action, TimeSpan? warmup)
+        {
+            double warm = (warmup ?? TimeSpan.FromMilliseconds(50)).TotalSeconds, elapsed = 0;
+            int calls = 0;
+            while (calls < 3 || elapsed < warm)
+            {
+                elapsed += Time(action, 1);
+                calls++;
+            }
+            double perCall = elapsed / calls;
+            return Math.Max(1, (int)Math.Min(1_000_000, BlockSeconds / Math.Max(perCall, 1e-9)));
+        }
+    }
+
+    /// <summary>Sets the thread count for a timing and restores the previous one.</summary>
+    readonly struct ThreadCountScope : IDisposable
+    {
+        readonly int? previous;
+
+        public ThreadCountScope(int? threads)
+        {
+            if (threads is not { } n) return;
+            previous = Torch.GetNumThreads();
+            Torch.SetNumThreads(n);
+        }
+
+        public void Dispose()
+        {
+            if (previous is { } n) Torch.SetNumThreads(n);
+        }
     }
 }

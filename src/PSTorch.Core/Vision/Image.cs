@@ -123,13 +123,24 @@ public sealed class Image : IDisposable
     /// <summary>Writes the image as PNG or JPEG (chosen by the file's extension, or by <paramref name="format"/>).</summary>
     public void Save(string path, string? format = null, int quality = 95)
     {
-        var kind = ImageFormats.FromName(format ?? Path.GetExtension(path));
-        using var image = Channels == 1 ? ToGray8() : SKImage.FromBitmap(Bitmap);
-        using var data = image.Encode(kind, quality) ?? throw new IOException($"Cannot encode image as {kind}");
+        var bytes = Encode(format ?? Path.GetExtension(path), quality);
         var temporary = path + ".tmp";
-        using (var file = File.Create(temporary)) data.SaveTo(file);
+        File.WriteAllBytes(temporary, bytes);
         File.Move(temporary, path, overwrite: true);
     }
+
+    /// <summary>The image encoded as PNG or JPEG: grayscale images as 8-bit gray, colour images as opaque RGB.</summary>
+    public byte[] Encode(string format = "png", int quality = 95)
+    {
+        var kind = ImageFormats.FromName(format);
+        using var image = Channels == 1 ? ToGray8() : ToOpaqueRgb();
+        using var data = image.Encode(kind, quality) ?? throw new IOException($"Cannot encode image as {kind}");
+        return data.ToArray();
+    }
+
+    /// <summary>The pixels viewed as opaque (alpha is always 255 here), so PNG stores RGB rather than RGBA.</summary>
+    SKImage ToOpaqueRgb() =>
+        SKImage.FromPixelCopy(new SKImageInfo(Width, Height, SKColorType.Rgba8888, SKAlphaType.Opaque), Bitmap.GetPixels(), Bitmap.RowBytes);
 
     SKImage ToGray8()
     {
