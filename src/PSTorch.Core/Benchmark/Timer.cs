@@ -13,6 +13,8 @@ public sealed class Timer(Action action, string label = "", string description =
     /// <summary>A block of calls lasts about this long, so the clock's resolution is negligible.</summary>
     const double BlockSeconds = 0.01;
 
+    const int MaxCallsPerBlock = 1 << 20;
+
     readonly Action action = action;
 
     public string Label { get; } = label;
@@ -120,18 +122,17 @@ public sealed class Timer(Action action, string label = "", string description =
             return Stopwatch.GetElapsedTime(start).TotalSeconds;
         }
 
-        /// <summary>Warms up (at least 3 calls and the warm-up time, 50 ms by default, so the JIT has settled) and picks the block size.</summary>
+        /// <summary>
+        /// Warms up (at least 3 calls and the warm-up time, 50 ms by default, so the JIT and caches have settled), then
+        /// doubles the calls per block until a block lasts <see cref="BlockSeconds"/> (timeit's autorange).
+        /// </summary>
         public int CallsPerBlock(Action action, TimeSpan? warmup)
         {
             double warm = (warmup ?? TimeSpan.FromMilliseconds(50)).TotalSeconds, elapsed = 0;
-            int calls = 0;
-            while (calls < 3 || elapsed < warm)
-            {
-                elapsed += Time(action, 1);
-                calls++;
-            }
-            double perCall = elapsed / calls;
-            return Math.Max(1, (int)Math.Min(1_000_000, BlockSeconds / Math.Max(perCall, 1e-9)));
+            for (int calls = 0; calls < 3 || elapsed < warm; calls++) elapsed += Time(action, 1);
+            int block = 1;
+            while (block < MaxCallsPerBlock && Time(action, block) < BlockSeconds) block *= 2;
+            return block;
         }
     }
 
