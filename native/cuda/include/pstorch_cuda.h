@@ -18,7 +18,7 @@
  *     declaration becomes its C# documentation.
  *   - Preprocessor lines are ignored, except `#define PST_NAME <integer>` (becomes a C# constant);
  *     the `#ifdef __cplusplus` ... `#endif` blocks are skipped whole.
- *   - Types: void, bool is not used; int8_t uint8_t int16_t int32_t uint32_t int64_t uint64_t float double,
+ *   - Types: void, int8_t uint8_t int16_t int32_t uint32_t int64_t uint64_t float double,
  *     `const char*` (return of the string getters only), pointers (one or two levels) to these or to the
  *     typedefs below, and the typedefs declared here. No size_t, no function pointers, no unions,
  *     no bit fields, no varargs.
