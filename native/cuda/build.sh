@@ -61,9 +61,10 @@ fi
 printf '%s' "$signature" > "$stamp"
 
 lib="$out/libpstorch_cuda.so"
-newest="$(ls -t "$out"/obj/*.o | head -1)"
+newest="$(ls -t "$out"/obj/*.o "$here/build.sh" | head -1)"
 if [[ ! -f "$lib" || "$newest" -nt "$lib" ]]; then
-    "$nvcc" "${ccbin[@]}" -shared -cudart static -o "$lib.tmp" "$out"/obj/*.o -lcublas -Xlinker -rpath,'$ORIGIN'
+    # libstdc++ explicitly: clang as the host compiler links like a C driver and would leave std::call_once unresolved.
+    "$nvcc" "${ccbin[@]}" -shared -cudart static -o "$lib.tmp" "$out"/obj/*.o -lcublas -lstdc++ -Xlinker -rpath,'$ORIGIN' -Xlinker --no-undefined
     mv "$lib.tmp" "$lib"
 fi
 echo "built $lib"
