@@ -10,7 +10,7 @@ internal static class Backend
     public static IBackend For(Device device) => device.Type switch
     {
         DeviceType.Cpu => Cpu,
-        _ => throw new NotSupportedException($"CUDA unavailable: this build of PSTorch has no CUDA backend yet (requested device '{device}')."),
+        _ => CudaBackendMissing.Throw<IBackend>(device),
     };
 
     public static IBackend For(Tensor t) => For(t.Device);
@@ -19,8 +19,9 @@ internal static class Backend
     public static void CheckSameDevice(params Tensor[] tensors)
     {
         for (int i = 1; i < tensors.Length; i++)
-            if (tensors[i].Device != tensors[0].Device)
-                throw new InvalidOperationException(
-                    $"Expected all tensors to be on the same device, but found at least two devices, {tensors[0].Device} and {tensors[i].Device}!");
+            if (tensors[i].Device != tensors[0].Device) throw MixedDevices(tensors[0].Device, tensors[i].Device);
     }
+
+    internal static InvalidOperationException MixedDevices(Device first, Device other) =>
+        new($"Expected all tensors to be on the same device, but found at least two devices, {first} and {other}!");
 }

@@ -14,8 +14,7 @@ public sealed unsafe class Storage
 
     internal Storage(long byteLength, Device device)
     {
-        if (device.Type != DeviceType.Cpu)
-            throw new NotSupportedException($"CUDA unavailable: this build of PSTorch has no CUDA backend yet (requested device '{device}').");
+        if (device.Type != DeviceType.Cpu) CudaBackendMissing.Throw(device);
         ByteLength = byteLength;
         Device = device;
         pointer = CpuAllocator.Allocate(Math.Max(byteLength, 1), out capacity);
