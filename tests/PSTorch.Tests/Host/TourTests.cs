@@ -4,7 +4,7 @@ using PSTorch.Tests.PowerShell;
 
 namespace PSTorch.Tests.Host;
 
-/// <summary>examples/tour.ps1, run by pstorch as the README's first command runs it.</summary>
+/// <summary>examples/tour.ps1, run by pstorch.</summary>
 public sealed class TourTests
 {
     [Fact]

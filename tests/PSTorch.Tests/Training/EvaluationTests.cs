@@ -20,7 +20,7 @@ public class EvaluationTests
     [InlineData(1)]
     public void AccuracyTopKAndConfusionMatrixOnAHandMadeCase(int batchSize)
     {
-        var result = Evaluation.Run(new Identity(), HandMade(batchSize), topK: [2], classNames: ["a", "b", "c"]);
+        var result = Evaluation.Run(new Identity(), HandMade(batchSize), topK: [2], classNames: ["a", "b", "c"], cancellation: TestContext.Current.CancellationToken);
         Assert.Equal(4, result.Samples);
         Assert.Equal(0.25, result.Accuracy);
         // Rank of the true logit: 0, 1, 1, 1 -> all four are in the top 2.
@@ -42,14 +42,14 @@ public class EvaluationTests
         using var logits = Torch.FromArray(Logits).View(4, 3);
         using var targets = Torch.FromArray(Targets);
         double expected = Functional.CrossEntropy(logits, targets).Item<double>();
-        var result = Evaluation.Run(new Identity(), HandMade(batchSize: 3), new CrossEntropyLoss());   // batches of 3 and 1
+        var result = Evaluation.Run(new Identity(), HandMade(batchSize: 3), new CrossEntropyLoss(), cancellation: TestContext.Current.CancellationToken);   // batches of 3 and 1
         Assert.Equal(expected, result.Loss!.Value, 6);
     }
 
     [Fact]
     public void ConfusionMatrixPrintsAsATableWithClassNames()
     {
-        var text = Evaluation.Run(new Identity(), HandMade(), classNames: ["cat", "dog", "eel"]).ConfusionMatrix!.ToString();
+        var text = Evaluation.Run(new Identity(), HandMade(), classNames: ["cat", "dog", "eel"], cancellation: TestContext.Current.CancellationToken).ConfusionMatrix!.ToString();
         var lines = text.Split('\n');
         Assert.Equal(4, lines.Length);
         Assert.StartsWith("true \\ predicted", lines[0]);
@@ -63,7 +63,7 @@ public class EvaluationTests
         var seen = new List<(bool Training, bool Grad)>();
         var model = new Sequential([("probe", new Identity())]);
         model.RegisterForwardHook((m, input, output) => { seen.Add((m.Training, PSTorch.Autograd.GradMode.IsEnabled)); return null; });
-        Evaluation.Run(model, HandMade());
+        Evaluation.Run(model, HandMade(), cancellation: TestContext.Current.CancellationToken);
         Assert.Equal([(false, false)], seen);
         Assert.True(model.Training);
     }
@@ -73,7 +73,7 @@ public class EvaluationTests
     {
         var sample = FashionMnistSample.Load(train: false);
         var model = DefaultClassifier.Mlp();
-        var result = Evaluation.Run(model, new DataLoader(sample, 500));
+        var result = Evaluation.Run(model, new DataLoader(sample, 500), cancellation: TestContext.Current.CancellationToken);
         Assert.Equal(FashionMnistSample.Classes, result.ConfusionMatrix!.ClassNames);
         Assert.Equal(1000, Enumerable.Range(0, 10).Sum(result.ConfusionMatrix.Support));
     }

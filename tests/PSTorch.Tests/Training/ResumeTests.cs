@@ -52,13 +52,13 @@ public sealed class ResumeTests : IDisposable
     public void KEpochsThenResumeEqualsNEpochsBitForBit(bool seededLoaders)
     {
         var (straight, straightModel) = Setup(5, seededLoaders);
-        var full = straight.Fit();
+        var full = straight.Fit(TestContext.Current.CancellationToken);
 
         var (first, _) = Setup(2, seededLoaders, checkpoint: Path("run.safetensors"));
-        first.Fit();
+        first.Fit(TestContext.Current.CancellationToken);
         Torch.ManualSeed(12345);   // whatever happens in between must not matter
         var (second, resumedModel) = Setup(5, seededLoaders, modelSeed: 99, checkpoint: Path("run.safetensors"), resume: Path("run.safetensors"));
-        var resumed = second.Fit();
+        var resumed = second.Fit(TestContext.Current.CancellationToken);
 
         AssertSameWeights(straightModel, resumedModel);
         AssertSameRecords(full.History, resumed.History);
@@ -73,7 +73,7 @@ public sealed class ResumeTests : IDisposable
     public void InterruptedRunResumesBitForBit(int stopAfterSteps, bool seededLoaders)
     {
         var (straight, straightModel) = Setup(3, seededLoaders);
-        var full = straight.Fit();
+        var full = straight.Fit(TestContext.Current.CancellationToken);
 
         var (first, _) = Setup(3, seededLoaders, checkpoint: Path("run.safetensors"));
         using var cancel = new CancellationTokenSource();
@@ -85,7 +85,7 @@ public sealed class ResumeTests : IDisposable
 
         Torch.ManualSeed(12345);
         var (second, resumedModel) = Setup(3, seededLoaders, modelSeed: 99, checkpoint: Path("run.safetensors"), resume: Path("run.safetensors"));
-        var resumed = second.Fit();
+        var resumed = second.Fit(TestContext.Current.CancellationToken);
         Assert.False(resumed.Interrupted);
         AssertSameWeights(straightModel, resumedModel);
         AssertSameRecords(full.History, resumed.History);
@@ -116,7 +116,7 @@ public sealed class ResumeTests : IDisposable
             ValidationLoader = Loader(data, shuffle: false), Epochs = 4, CheckpointPath = Path("m.safetensors"), SaveBest = true,
             Monitor = new MetricMonitor(MetricNames.ValidationAccuracy),
         };
-        var run = new Trainer(options).Fit();
+        var run = new Trainer(options).Fit(TestContext.Current.CancellationToken);
         Assert.Equal(Path("m.best.safetensors"), run.BestCheckpointPath);
         var best = Checkpoint.Load(run.BestCheckpointPath!);
         Assert.Equal(run.BestEpoch, best.Epoch);
@@ -130,7 +130,7 @@ public sealed class ResumeTests : IDisposable
         var model = Model();
         var optimizer = new SGD(model.Parameters(), lr: 0.1);
         Checkpoint.Capture(model, optimizer, epoch: 2).Save(Path("plain.safetensors"));
-        var run = new Trainer(Options(model, optimizer, Loader(data), epochs: 3, resume: Path("plain.safetensors"))).Fit();
+        var run = new Trainer(Options(model, optimizer, Loader(data), epochs: 3, resume: Path("plain.safetensors"))).Fit(TestContext.Current.CancellationToken);
         Assert.Equal([3], run.History.Select(r => r.Epoch));
     }
 
@@ -138,11 +138,11 @@ public sealed class ResumeTests : IDisposable
     public void ResumingWithAnotherMonitoredMetricIsAnError()
     {
         var (first, _) = Setup(1, true, checkpoint: Path("run.safetensors"));
-        first.Fit();
+        first.Fit(TestContext.Current.CancellationToken);
         var model = Model();
         var options = Options(model, new Adam(model.Parameters(), lr: 0.02), Loader(data), Loader(data), epochs: 2,
             monitor: new MetricMonitor(MetricNames.ValidationAccuracy), resume: Path("run.safetensors"));
-        var e = Assert.Throws<InvalidOperationException>(() => new Trainer(options).Fit());
+        var e = Assert.Throws<InvalidOperationException>(() => new Trainer(options).Fit(TestContext.Current.CancellationToken));
         Assert.Contains("monitored 'val_loss'", e.Message);
     }
 }

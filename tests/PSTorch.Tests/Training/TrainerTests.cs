@@ -18,7 +18,7 @@ public class TrainerTests
         var trainer = new Trainer(Options(model, optimizer, Loader(data), Loader(data, shuffle: false), epochs: 4, topK: [2]));
         var seen = new List<EpochRecord>();
         trainer.EpochCompleted += (_, r) => seen.Add(r);
-        var run = trainer.Fit();
+        var run = trainer.Fit(TestContext.Current.CancellationToken);
 
         Assert.Equal([1, 2, 3, 4], run.History.Select(r => r.Epoch));
         Assert.Equal(run.History, seen);
@@ -45,8 +45,8 @@ public class TrainerTests
     {
         var data = Dataset();
         var model = Model();
-        var run = new Trainer(Options(model, new SGD(model.Parameters(), lr: 0.1), Loader(data), Loader(data, shuffle: false), epochs: 2)).Fit();
-        var evaluation = Evaluation.Run(model, Loader(data, shuffle: false), new CrossEntropyLoss());
+        var run = new Trainer(Options(model, new SGD(model.Parameters(), lr: 0.1), Loader(data), Loader(data, shuffle: false), epochs: 2)).Fit(TestContext.Current.CancellationToken);
+        var evaluation = Evaluation.Run(model, Loader(data, shuffle: false), new CrossEntropyLoss(), cancellation: TestContext.Current.CancellationToken);
         Assert.Equal(evaluation.Loss!.Value, run.History[^1].ValidationLoss!.Value, 12);
         Assert.Equal(evaluation.Accuracy, run.History[^1].ValidationAccuracy);
     }
@@ -59,7 +59,7 @@ public class TrainerTests
         // lr = 0: the validation loss never changes, so only epoch 1 counts as an improvement.
         var options = Options(model, new SGD(model.Parameters(), lr: 0.0), Loader(data), Loader(data, shuffle: false), epochs: 10,
             monitor: new MetricMonitor(MetricNames.ValidationLoss, patience: 2));
-        var run = new Trainer(options).Fit();
+        var run = new Trainer(options).Fit(TestContext.Current.CancellationToken);
         Assert.True(run.StoppedEarly);
         Assert.Equal(3, run.History.Count);
         Assert.Equal(1, run.BestEpoch);
@@ -109,7 +109,7 @@ public class TrainerTests
         var optimizer = new SGD(model.Parameters(), lr: 0.1);
         var scheduler = new CountingScheduler(optimizer, interval);
         scheduler.Start();
-        new Trainer(Options(model, optimizer, Loader(Dataset()), epochs: 3, scheduler: scheduler)).Fit();   // 48 samples / 8 = 6 batches
+        new Trainer(Options(model, optimizer, Loader(Dataset()), epochs: 3, scheduler: scheduler)).Fit(TestContext.Current.CancellationToken);   // 48 samples / 8 = 6 batches
         Assert.Equal(1 + expectedSteps, scheduler.StepCount);
     }
 
@@ -118,7 +118,7 @@ public class TrainerTests
     {
         var model = Model();
         var optimizer = new SGD(model.Parameters(), lr: 0.1);
-        var run = new Trainer(Options(model, optimizer, Loader(Dataset()), epochs: 3, scheduler: new StepLR(optimizer, 1, gamma: 0.5))).Fit();
+        var run = new Trainer(Options(model, optimizer, Loader(Dataset()), epochs: 3, scheduler: new StepLR(optimizer, 1, gamma: 0.5))).Fit(TestContext.Current.CancellationToken);
         Assert.Equal([0.1, 0.05, 0.025], run.History.Select(r => r.LearningRate));
         Assert.Equal(0.0125, optimizer.ParamGroups[0].LearningRate);
     }
@@ -130,7 +130,7 @@ public class TrainerTests
         var model = Model();
         var optimizer = new SGD(model.Parameters(), lr: 1e-6); // nearly frozen: the validation loss plateaus
         var plateau = new ReduceLROnPlateau(optimizer, patience: 0, factor: 0.5);
-        new Trainer(Options(model, optimizer, Loader(data), Loader(data, shuffle: false), epochs: 3, scheduler: plateau)).Fit();
+        new Trainer(Options(model, optimizer, Loader(data), Loader(data, shuffle: false), epochs: 3, scheduler: plateau)).Fit(TestContext.Current.CancellationToken);
         Assert.Equal(3, plateau.StepCount);
         Assert.True(plateau.Best < double.PositiveInfinity);
         Assert.Equal(1e-6 * 0.5 * 0.5, optimizer.ParamGroups[0].LearningRate, 15);
@@ -143,7 +143,7 @@ public class TrainerTests
         var model = Model();
         var before = Weights(model);
         var options = Options(model, new SGD(model.Parameters(), lr: 1.0), Loader(data, shuffle: false), epochs: 1, clip: 1e-3);
-        new Trainer(options).Fit();
+        new Trainer(options).Fit(TestContext.Current.CancellationToken);
         var after = Weights(model);
         double squared = 0;
         for (int i = 0; i < before.Length; i++)
@@ -163,7 +163,7 @@ public class TrainerTests
             Assert.True(double.IsFinite(p.RunningLoss) && p.SamplesPerSecond > 0);
             seen.Add((p.Epoch, p.Batch, p.GlobalStep, p.Batches));
         };
-        trainer.Fit();
+        trainer.Fit(TestContext.Current.CancellationToken);
         Assert.Equal(12, seen.Count);
         Assert.Equal((2, 6, 12L, 6), seen[^1]);
         Assert.Equal((1, 1, 1L, 6), seen[0]);
@@ -199,7 +199,7 @@ public class TrainerTests
                 Model = model, Loss = new CrossEntropyLoss(), Optimizer = new SGD(model.Parameters(), lr: 0.1), TrainLoader = Loader(Dataset()),
                 Epochs = 2, LogDir = folder,
             };
-            new Trainer(options).Fit();
+            new Trainer(options).Fit(TestContext.Current.CancellationToken);
             var file = Assert.Single(Directory.GetFiles(folder, "events.out.tfevents.*"));
             var bytes = File.ReadAllBytes(file);
             var text = System.Text.Encoding.ASCII.GetString(bytes);
