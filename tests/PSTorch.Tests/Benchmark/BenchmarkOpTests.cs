@@ -67,7 +67,7 @@ public class BenchmarkOpTests
     [Fact]
     public void OnCuda_TheInputsCannotBeMade()
     {
-        var e = Assert.Throws<NotSupportedException>(() => BenchmarkOp.Get("add").CreateTimer([4], PSTorch.Device.Parse("cuda")));
+        var e = Assert.ThrowsAny<NotSupportedException>(() => BenchmarkOp.Get("add").CreateTimer([4], PSTorch.Device.Parse("cuda")));
         Assert.StartsWith("CUDA unavailable", e.Message);
     }
 

@@ -225,8 +225,9 @@ public sealed class LogsAndBenchmarkCommandTests(ModuleRunspace ps) : IClassFixt
         Assert.True((double)r[2] > 1.5, $"median of pair ratios {r[2]}");
         Assert.Equal((double)r[3], (double)r[1], 12);
         Assert.Equal(r[4], r[5]);
-        Assert.True((int)r[4] >= 5);
-        Assert.True((double)r[6] >= 0.1);
+        Assert.True((int)r[4] >= 5, $"runs {r[4]}");
+        // Start-Sleep waits on a timer that may fire up to a millisecond early
+        Assert.True((double)r[6] >= 0.095, $"fastest 100 ms sleep {r[6]}");
     }
 
     [Fact]
