@@ -55,6 +55,29 @@ internal static unsafe class ConvolutionKernels<T> where T : unmanaged, INumber<
         }
     }
 
+    /// <summary>
+    /// Channel sums of a contiguous [N, C, plane] gradient, one vectorised sum per plane, channels split over the
+    /// threads. Float planes add up in double across the batch (PyTorch's sum is cascaded for the same reason).
+    /// </summary>
+    public static void BackwardBias(Tensor gradBias, Tensor gradOutput)
+    {
+        var shape = gradOutput.ShapeRef;
+        int batch = checked((int)shape[0]), channels = checked((int)shape[1]);
+        long plane = gradOutput.Numel() / Math.Max(1L * batch * channels, 1);
+        nint gy = (nint)gradOutput.Ptr<T>(), gb = (nint)gradBias.Ptr<T>();
+        int workers = (long)batch * channels * plane >= ParallelWork ? Math.Min(CpuThreads.Count, channels) : 1;
+        CpuThreads.For(workers, worker =>
+        {
+            for (int c = channels * worker / workers; c < channels * (worker + 1) / workers; c++)
+            {
+                double sum = 0;
+                for (int n = 0; n < batch; n++)
+                    sum += double.CreateTruncating(TensorPrimitives.Sum(new ReadOnlySpan<T>((T*)gy + ((long)n * channels + c) * plane, checked((int)plane))));
+                ((T*)gb)[c] = T.CreateTruncating(sum);
+            }
+        });
+    }
+
     static int WorkerCount(in Conv2dGeometry g) =>
         g.Batch > 1 && (long)g.Batch * g.OutChannels * g.OutPlane * g.PatchSize >= ParallelWork ? Math.Min(CpuThreads.Count, g.Batch) : 1;
 

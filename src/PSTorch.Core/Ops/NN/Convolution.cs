@@ -74,7 +74,12 @@ internal static class Convolution
                     else backend.Conv2dBackwardWeight(gw, s[0], gyc, g);
                 }
                 if (inputs.Length == 2) return [gx, gw];
-                var gb = needs[2] ? gy.Sum([0, .. Enumerable.Range(2, spatial)]) : null;
+                Tensor? gb = null;
+                if (needs[2])
+                {
+                    gb = Tensor.Empty([gy.Size(1)], gy.DType, gy.Device);
+                    backend.Conv2dBackwardBias(gb, gyc);
+                }
                 return [gx, gw, gb];
             });
         return y;
