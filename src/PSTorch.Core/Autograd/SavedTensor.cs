@@ -11,10 +11,13 @@ internal sealed class SavedTensor
     Node? producer;
     int outputNr;
     bool released;
+    readonly bool owned;
 
-    public SavedTensor(Tensor t)
+    /// <summary>Saves <paramref name="t"/>; <paramref name="owned"/>: the op made it for this node alone, so releasing it disposes it.</summary>
+    public SavedTensor(Tensor t, bool owned = false)
     {
         tensor = t;
+        this.owned = owned;
         savedVersion = t.Version;
         producer = t.GradFn;
         outputNr = t.OutputNr;
@@ -51,6 +54,7 @@ internal sealed class SavedTensor
     public void Release()
     {
         released = true;
+        if (owned) tensor?.Dispose();
         tensor = null;
     }
 }
