@@ -40,4 +40,46 @@ public class ConvolutionKernelPathTests
         y.Backward(Torch.Full([64, 2, 28, 28], 1.0 / 3));
         Assert.Equal(64 * 28 * 28 / 3.0, b.Grad![0].Item<float>(), 64 * 28 * 28 / 3.0 * 1e-6);
     }
+
+    [Theory]
+    [InlineData(1, 16, 1)]
+    [InlineData(2, 24, 2)]
+    public void NarrowPatchWeightGradientGradCheck(int inChannels, int outChannels, int groups)
+    {
+        // a patch (in/groups * 3 * 3 = 9) narrower than a GEMM tile and more output channels: the transposed weight-gradient product
+        var x = Torch.Randn([2, inChannels, 5, 6], DType.Float64, requiresGrad: true);
+        var w = Torch.Randn([outChannels, inChannels / groups, 3, 3], DType.Float64, requiresGrad: true);
+        Assert.True(Torch.GradCheck(t => Functional.Conv2d(t[0], t[1], null, [1, 2], 1, null, groups), [x, w]));
+    }
+
+    [Fact]
+    public void NarrowPatchWeightGradientOfAThreadedBatchInFloat32MatchesFloat64()
+    {
+        int before = Torch.GetNumThreads();
+        Torch.SetNumThreads(2);
+        try
+        {
+            var x = Torch.Randn([64, 1, 28, 28], DType.Float64);
+            var gy = Torch.Randn([64, 32, 28, 28], DType.Float64);
+            var w64 = Torch.Randn([32, 1, 3, 3], DType.Float64, requiresGrad: true);
+            var w32 = w64.Detach().To(DType.Float32).RequiresGrad_();
+            Functional.Conv2d(x, w64, padding: 1).Backward(gy);
+            Functional.Conv2d(x.To(DType.Float32), w32, padding: 1).Backward(gy.To(DType.Float32));
+            Assert.True(w32.Grad!.To(DType.Float64).AllClose(w64.Grad!, 1e-4, 1e-2));
+            // the reference: gW[o, 0, a, b] = sum over images and positions of gy[n, o, i, j] * x[n, 0, i + a - 1, j + b - 1]
+            for (int a = 0; a < 3; a++)
+                for (int b = 0; b < 3; b++)
+                {
+                    // output rows/columns whose tap (a, b) falls inside the image
+                    int i0 = Math.Max(0, 1 - a), i1 = Math.Min(28, 29 - a), j0 = Math.Max(0, 1 - b), j1 = Math.Min(28, 29 - b);
+                    var taps = x.Narrow(2, i0 + a - 1, i1 - i0).Narrow(3, j0 + b - 1, j1 - j0);
+                    var expected = (gy.Narrow(2, i0, i1 - i0).Narrow(3, j0, j1 - j0) * taps).Sum([0, 2, 3]);
+                    Assert.True(w64.Grad!.Select(3, b).Select(2, a).Select(1, 0).AllClose(expected, 1e-10, 1e-8));
+                }
+        }
+        finally
+        {
+            Torch.SetNumThreads(before);
+        }
+    }
 }

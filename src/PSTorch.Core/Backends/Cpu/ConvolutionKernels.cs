@@ -34,10 +34,13 @@ internal static unsafe class ConvolutionKernels<T> where T : unmanaged, INumber<
     {
         int weightSize = checked(g.OutChannels * g.PatchSize);
         int workers = WorkerCount(g);
-        // Each extra worker sums its images into a private copy, added up at the end.
+        // A patch narrower than a GEMM tile (a 3x3 kernel over one input channel: 9) would fill a fraction of each
+        // tile's columns: those layers compute gW^T [patch, out] instead, whose wide side is the output channels.
+        bool transposed = g.PatchSize < GemmBlocked<T>.TileColumns && g.OutChannelsPerGroup > g.PatchSize;
+        // Each worker (but the first, unless transposed) sums its images into a private copy, added up at the end.
         var partials = new Tensor[workers];
-        partials[0] = gradWeight;
-        for (int i = 1; i < workers; i++) partials[i] = Tensor.Empty([weightSize], gradWeight.DType, gradWeight.Device);
+        for (int i = 0; i < workers; i++)
+            partials[i] = i == 0 && !transposed ? gradWeight : Tensor.Empty([weightSize], gradWeight.DType, gradWeight.Device);
         var targets = new nint[workers];
         for (int i = 0; i < workers; i++)
         {
@@ -46,13 +49,22 @@ internal static unsafe class ConvolutionKernels<T> where T : unmanaged, INumber<
         }
         nint gy = (nint)gradOutput.Ptr<T>(), x = (nint)input.Ptr<T>();
         RunOverImages(g, gradWeight.Device, workers, (col, n, worker) =>
-            BackwardWeightImage((T*)targets[worker], (T*)gy + (long)n * g.OutChannels * g.OutPlane, (T*)x + (long)n * g.InChannels * g.InPlane, (T*)col, g));
+            BackwardWeightImage((T*)targets[worker], (T*)gy + (long)n * g.OutChannels * g.OutPlane, (T*)x + (long)n * g.InChannels * g.InPlane, (T*)col, g, transposed));
         var sum = new Span<T>((T*)targets[0], weightSize);
         for (int i = 1; i < workers; i++)
-        {
             TensorPrimitives.Add(sum, new ReadOnlySpan<T>((T*)targets[i], weightSize), sum);
-            partials[i].Dispose();
+        if (transposed)
+        {
+            // per group: [patch, out] -> [out, patch]
+            int cout = g.OutChannelsPerGroup, k = g.PatchSize;
+            T* gw = gradWeight.Ptr<T>(), source = (T*)targets[0];
+            for (int group = 0; group < g.Groups; group++)
+                for (int c = 0; c < cout; c++)
+                    for (int p = 0; p < k; p++)
+                        gw[((long)group * cout + c) * k + p] = source[((long)group * k + p) * cout + c];
         }
+        foreach (var partial in partials)
+            if (!ReferenceEquals(partial, gradWeight)) partial.Dispose();
     }
 
     /// <summary>
@@ -140,7 +152,7 @@ internal static unsafe class ConvolutionKernels<T> where T : unmanaged, INumber<
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static void BackwardWeightImage(T* gw, T* gy, T* x, T* col, in Conv2dGeometry g)
+    static void BackwardWeightImage(T* gw, T* gy, T* x, T* col, in Conv2dGeometry g, bool transposed)
     {
         int cin = g.InChannelsPerGroup, cout = g.OutChannelsPerGroup, k = g.PatchSize, plane = g.OutPlane;
         for (int group = 0; group < g.Groups; group++)
@@ -148,8 +160,10 @@ internal static unsafe class ConvolutionKernels<T> where T : unmanaged, INumber<
             T* xg = x + (long)group * cin * g.InPlane;
             T* unfolded = g.IsPointwise ? xg : col;
             if (!g.IsPointwise) Im2Col(xg, col, g);
-            // gW_g [cout, k] += gy_g [cout, plane] x unfolded^T [plane, k]
-            Matmul(cout, k, plane, gy + (long)group * cout * plane, plane, 1, unfolded, 1, plane, gw + (long)group * cout * k, k, accumulate: true);
+            T* gyg = gy + (long)group * cout * plane;
+            // gW_g [cout, k] += gy_g [cout, plane] x unfolded^T [plane, k], or its transpose [k, cout]
+            if (transposed) Matmul(k, cout, plane, unfolded, plane, 1, gyg, 1, plane, gw + (long)group * k * cout, cout, accumulate: true);
+            else Matmul(cout, k, plane, gyg, plane, 1, unfolded, 1, plane, gw + (long)group * cout * k, k, accumulate: true);
         }
     }
 
