@@ -49,12 +49,20 @@ internal static class Unary
         Graph.Record(y, name, [x], [savesOutput ? y : x], (g, s, _) => [Derivative(op, g, s[0])]);
     }
 
+    /// <summary>g where y > 0, else 0; the masks go back to the allocator at once (a graph built from them keeps its own claims).</summary>
+    static Tensor ReluBackward(Tensor g, Tensor y)
+    {
+        using var positive = y > 0;
+        using var mask = positive.To(g.DType);
+        return g * mask;
+    }
+
     /// <summary>d op / d x times the incoming gradient; <paramref name="saved"/> is y or x as chosen in <see cref="RecordGradient"/>.</summary>
     static Tensor Derivative(UnaryOp op, Tensor g, Tensor saved) => op switch
     {
         UnaryOp.Neg => -g,
         UnaryOp.Abs => g * saved.Sign(),
-        UnaryOp.Relu => g * (saved > 0).To(g.DType),
+        UnaryOp.Relu => ReluBackward(g, saved),
         UnaryOp.Sign => Torch.ZerosLike(g),
         UnaryOp.Exp => g * saved,
         UnaryOp.Log => g / saved,

@@ -71,3 +71,44 @@ public class BackwardReleaseTests
         Assert.True(Torch.GradCheck(t => t[0].Mm(t[1].T()), [a, w]));
     }
 }
+
+/// <summary>Sequential releases intermediate outputs only library layers saw; anything a hook or user module holds stays valid.</summary>
+public class SequentialReleaseTests
+{
+    sealed class Stash : Module
+    {
+        public Tensor? Seen;
+        public override Tensor Forward(Tensor input) => Seen = input;
+    }
+
+    [Fact]
+    public void GradientsMatchTheLayersCalledOneByOne()
+    {
+        var fc1 = new Linear(6, 5); var fc2 = new Linear(5, 3);
+        var model = new Sequential([("fc1", fc1), ("relu", new ReLU()), ("fc2", fc2)]);
+        var x = Torch.Randn(4, 6);
+        var gy = Torch.Randn(4, 3);
+        model.Call(x).Backward(gy);
+        var w1 = fc1.Weight.Grad!.Clone(); var w2 = fc2.Weight.Grad!.Clone();
+        model.ZeroGrad();
+        fc2.Call(fc1.Call(x).Relu()).Backward(gy);
+        Assert.True(fc1.Weight.Grad!.AllClose(w1));
+        Assert.True(fc2.Weight.Grad!.AllClose(w2));
+        Assert.False(x.UntypedStorage.IsReleased);
+    }
+
+    [Fact]
+    public void OutputsSeenByHooksOrUserModulesStayValid()
+    {
+        Tensor? hooked = null;
+        var relu = new ReLU();
+        using var handle = relu.RegisterForwardHook((_, _, output) => { hooked = output; return null; });
+        var stash = new Stash();
+        var model = new Sequential([("fc1", new Linear(6, 5)), ("relu", relu), ("fc2", new Linear(5, 4)), ("stash", stash), ("fc3", new Linear(4, 2))]);
+        var y = model.Call(Torch.Randn(3, 6));
+        y.Sum().Backward();
+        Assert.True(hooked!.Ge(0).All().Item<bool>());
+        Assert.Equal(new long[] { 3, 4 }, stash.Seen!.Shape);
+        Assert.Equal(12, stash.Seen!.ToArray<float>().Length);
+    }
+}
