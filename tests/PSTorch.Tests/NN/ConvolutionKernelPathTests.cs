@@ -82,4 +82,50 @@ public class ConvolutionKernelPathTests
             Torch.SetNumThreads(before);
         }
     }
+
+    /// <summary>Direct loops: y[n, o, i, j] = sum over the group's channels and taps of x * w (zero padding).</summary>
+    static double[] DirectConv2d(Tensor x, Tensor w, int ph, int pw, int dh, int dw, int groups, int oh, int ow)
+    {
+        var xs = x.Shape; var ws = w.Shape; var xv = x.ToArray<double>(); var wv = w.ToArray<double>();
+        int n = (int)xs[0], c = (int)xs[1], h = (int)xs[2], wd = (int)xs[3], co = (int)ws[0], cig = (int)ws[1], kh = (int)ws[2], kw = (int)ws[3];
+        var y = new double[n * co * oh * ow];
+        for (int b = 0; b < n; b++)
+            for (int o = 0; o < co; o++)
+                for (int i = 0; i < oh; i++)
+                    for (int j = 0; j < ow; j++)
+                    {
+                        double sum = 0;
+                        for (int ci = 0; ci < cig; ci++)
+                            for (int a = 0; a < kh; a++)
+                                for (int e = 0; e < kw; e++)
+                                {
+                                    int ih = i - ph + a * dh, iw = j - pw + e * dw;
+                                    if (ih >= 0 && ih < h && iw >= 0 && iw < wd)
+                                        sum += xv[((b * c + o / (co / groups) * cig + ci) * h + ih) * wd + iw] * wv[((o * cig + ci) * kh + a) * kw + e];
+                                }
+                        y[((b * co + o) * oh + i) * ow + j] = sum;
+                    }
+        return y;
+    }
+
+    [Theory]
+    [InlineData(3, 3, 1, 1, 1, 1, 1)]
+    [InlineData(1, 5, 0, 2, 1, 1, 1)]
+    [InlineData(3, 3, 2, 2, 2, 2, 2)]
+    [InlineData(3, 5, 0, 2, 1, 1, 2)]
+    [InlineData(2, 3, 3, 1, 1, 1, 1)]
+    public void RowAlignedUnfoldingMatchesDirectLoopsAndGradCheck(int kh, int kw, int ph, int pw, int dh, int dw, int groups)
+    {
+        // unit stride and output rows as wide as the input's: the unfolding copies and adds whole shifted runs
+        var x = Torch.Randn([2, 4, 5, 7], DType.Float64, requiresGrad: true);
+        var w = Torch.Randn([6, 4 / groups, kh, kw], DType.Float64, requiresGrad: true);
+        var y = Functional.Conv2d(x, w, null, null, new long[] { ph, pw }, [dh, dw], groups);
+        int oh = 5 + 2 * ph - dh * (kh - 1), ow = 7 + 2 * pw - dw * (kw - 1);
+        Assert.Equal(7, ow);
+        Assert.Equal(new long[] { 2, 6, oh, ow }, y.Shape);
+        var expected = DirectConv2d(x.Detach(), w.Detach(), ph, pw, dh, dw, groups, oh, ow);
+        var actual = y.ToArray<double>();
+        for (int i = 0; i < expected.Length; i++) Assert.True(Math.Abs(expected[i] - actual[i]) <= 1e-10 * (1 + Math.Abs(expected[i])), $"at {i}: {expected[i]} vs {actual[i]}");
+        Assert.True(Torch.GradCheck(t => Functional.Conv2d(t[0], t[1], null, null, new long[] { ph, pw }, [dh, dw], groups), [x, w]));
+    }
 }

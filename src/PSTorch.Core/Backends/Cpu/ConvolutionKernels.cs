@@ -173,6 +173,41 @@ internal static unsafe class ConvolutionKernels<T> where T : unmanaged, INumber<
         else Gemm.Dgemm(m, n, k, (double*)a, ars, acs, (double*)b, brs, bcs, (double*)c, ldc, accumulate);
     }
 
+    /// <summary>
+    /// Unit strides and output rows as wide as input rows ("same" padding): a kernel tap's unfolded row is then the
+    /// input plane shifted by a constant, one contiguous run instead of a short copy per output row.
+    /// </summary>
+    static bool IsRowAligned(in Conv2dGeometry g) => g.StrideHeight == 1 && g.StrideWidth == 1 && g.OutWidth == g.InWidth;
+
+    /// <summary>
+    /// For kernel row <paramref name="ki"/> of a row-aligned convolution: the output rows [RowFirst, RowEnd) that read
+    /// inside the input, and the run where unfolded index i + Destination pairs with plane index i + Source, clipped
+    /// to the plane. What the run gets wrong (entries in the left/right padding) are the edges <see cref="ClearEdges"/> zeroes.
+    /// </summary>
+    static (int RowFirst, int RowEnd, (long Destination, long Source) Start, int Length) AlignedBlock(int ki, int colOffset, int first, int end, in Conv2dGeometry g)
+    {
+        int rowOffset = ki * g.DilationHeight - g.PaddingHeight, h = g.InHeight, w = g.InWidth;
+        var (rowFirst, rowEnd) = InsideRange(rowOffset, 1, h, g.OutHeight);
+        if (rowFirst >= rowEnd || first >= end) return (rowFirst, Math.Max(rowFirst, rowEnd), (0, 0), 0);
+        long destination = (long)rowFirst * w, source = (long)(rowFirst + rowOffset) * w + colOffset;
+        long stop = (long)rowEnd * w;
+        // clip to the plane: the clipped entries are left/right padding of the first/last row
+        if (source < 0) { destination -= source; source = 0; }
+        stop = Math.Min(stop, destination + ((long)h * w - source));
+        return (rowFirst, rowEnd, (destination, source), (int)Math.Max(0, stop - destination));
+    }
+
+    /// <summary>Zeroes the unfolded entries [0, first) and [end, width) of output rows [rowFirst, rowEnd).</summary>
+    static void ClearEdges(T* row, int rowFirst, int rowEnd, int first, int end, int width)
+    {
+        for (int oh = rowFirst; oh < rowEnd; oh++)
+        {
+            T* r = row + (long)oh * width;
+            for (int ow = 0; ow < first; ow++) r[ow] = T.Zero;
+            for (int ow = end; ow < width; ow++) r[ow] = T.Zero;
+        }
+    }
+
     /// <summary>The output columns [first, end) whose input column ow*stride - pad + offset lies inside [0, width).</summary>
     static (int First, int End) InsideRange(int offset, int stride, int width, int outWidth)
     {
@@ -195,6 +230,15 @@ internal static unsafe class ConvolutionKernels<T> where T : unmanaged, INumber<
                     T* plane = x + (long)c * h * w;
                     int colOffset = kj * g.DilationWidth - g.PaddingWidth;
                     var (first, end) = InsideRange(colOffset, sw, w, outW);
+                    if (IsRowAligned(g))
+                    {
+                        var (rowFirst, rowEnd, start, length) = AlignedBlock(ki, colOffset, first, end, g);
+                        new Span<T>(row, rowFirst * outW).Clear();
+                        new Span<T>(row + (long)rowEnd * outW, (outH - rowEnd) * outW).Clear();
+                        new ReadOnlySpan<T>(plane + start.Source, length).CopyTo(new Span<T>(row + start.Destination, length));
+                        ClearEdges(row, rowFirst, rowEnd, first, end, outW);
+                        continue;
+                    }
                     for (int oh = 0; oh < outH; oh++)
                     {
                         T* dst = row + oh * outW;
@@ -226,6 +270,15 @@ internal static unsafe class ConvolutionKernels<T> where T : unmanaged, INumber<
                     T* plane = x + (long)c * h * w;
                     int colOffset = kj * g.DilationWidth - g.PaddingWidth;
                     var (first, end) = InsideRange(colOffset, sw, w, outW);
+                    if (IsRowAligned(g))
+                    {
+                        // the entries that fall in the padding would land on a neighbouring row's edge: zero them, then add in one run
+                        var (rowFirst, rowEnd, start, length) = AlignedBlock(ki, colOffset, first, end, g);
+                        ClearEdges(row, rowFirst, rowEnd, first, end, outW);
+                        var target = new Span<T>(plane + start.Source, length);
+                        TensorPrimitives.Add(target, new ReadOnlySpan<T>(row + start.Destination, length), target);
+                        continue;
+                    }
                     for (int oh = 0; oh < outH; oh++)
                     {
                         int ih = oh * g.StrideHeight - g.PaddingHeight + ki * g.DilationHeight;
