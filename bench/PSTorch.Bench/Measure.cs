@@ -48,6 +48,7 @@ public static class Measure
             warmupCalls += inner;
 
             var times = new double[Repeats];
+            var memory = MemoryMeter.Start();
             var meter = CpuMeter.Start();
             for (int r = 0; r < Repeats; r++)
             {
@@ -56,11 +57,13 @@ public static class Measure
                 times[r] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds / inner;
             }
             var (foreign, steal) = meter.Stop();
+            var memoryUse = memory.Stop((long)Repeats * inner);
             var result = FromSamples(name, group, parameters, threads, times, workPerCall, unit, note);
             result.InnerIters = inner;
             result.WarmupCalls = warmupCalls;
             result.ForeignCpuPct = foreign;
             result.StealPct = steal;
+            result.Extra = memoryUse;
             return result;
         }
         finally

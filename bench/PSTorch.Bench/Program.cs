@@ -211,7 +211,12 @@ public static class Program
         $"{c.Name,-16} PSTorch {Format(c.Ours?.MedianMs),9} ms {Format(c.Ours?.Throughput),8}  libtorch {Format(c.Peer?.MedianMs),9} ms {Format(c.Peer?.Throughput),8} " +
         $"{c.Ours?.ThroughputUnit ?? c.Peer?.ThroughputUnit,-9} ratio {Format(c.Ratio),6}" +
         $"{(c.PctOfFmaPeak is double p ? $"  {p:F0}% of FMA peak" : "")}  {c.Target} {PassText(c)}" +
-        $"  (foreign% {Format(c.Ours?.ForeignCpuPct)}/{Format(c.Peer?.ForeignCpuPct)})";
+        $"  (foreign% {Format(c.Ours?.ForeignCpuPct)}/{Format(c.Peer?.ForeignCpuPct)}){MemoryText(c.Ours)}";
+
+    static string MemoryText(Result? r) =>
+        r?.Extra is { } e && e.TryGetValue("managed_bytes_per_call", out var bytes)
+            ? $"  [managed {bytes} B/call, GCs {e["gc_gen0"]}/{e["gc_gen1"]}/{e["gc_gen2"]} in {e["calls"]} calls, live tensor bytes {e["live_tensor_bytes_change"]}]"
+            : "";
 
     static string MarkdownTable(List<Comparison> comparisons)
     {

@@ -8,17 +8,24 @@ public sealed class AccumulateGrad : Node
     public Tensor Variable { get; }
     public override string Name => "AccumulateGrad";
 
+    /// <summary>Set by the engine for one Apply: the incoming gradient is referenced by nothing else, so it may be kept or disposed.</summary>
+    internal bool OwnsIncoming;
+
     internal override Tensor?[] Apply(Tensor?[] gradOutputs)
     {
         var g = gradOutputs[0];
+        bool owns = OwnsIncoming && Variable.GradHooks.Count == 0;
+        OwnsIncoming = false;
         if (g == null) return [];
         foreach (var hook in Variable.GradHooks) g = hook(g) ?? g;
         if (Variable.Grad == null)
-            Variable.Grad = GradMode.IsEnabled ? g : g.Detach().Clone();
+            // PyTorch steals a gradient nothing else references instead of copying it
+            Variable.Grad = GradMode.IsEnabled ? g : owns && g.IsContiguous() && g.UntypedStorage.IsExclusive ? g : g.Detach().Clone();
         else if (GradMode.IsEnabled)
             Variable.Grad = Variable.Grad + g;
         else
             Variable.Grad.Add_(g);
+        if (owns && !ReferenceEquals(Variable.Grad, g)) g.Dispose();
         return [];
     }
 }

@@ -41,10 +41,14 @@ internal static class Engine
         var ready = new PriorityQueue<Node, long>();
 
         using var mode = GradMode.Set(createGraph);
+        // Gradients only the engine holds (built-in backward results, sums, implicit ones); never with create_graph
+        // (they are part of the new graph) or autograd.grad (they are returned).
+        var owned = createGraph || capture != null ? null : new HashSet<Tensor>(ReferenceEqualityComparer.Instance);
         for (int i = 0; i < roots.Length; i++)
         {
             var g = grads[i] ?? ImplicitGrad(roots[i]);
-            Deliver(rootEdges[i], g, buffers);
+            if (grads[i] == null) owned?.Add(g);
+            Deliver(rootEdges[i], g, buffers, owned);
         }
         foreach (var n in rootEdges.Select(e => e.Function!).Distinct())
             if (dependencies.GetValueOrDefault(n) == 0) ready.Enqueue(n, -n.SequenceNr);
@@ -56,6 +60,12 @@ internal static class Engine
             if (node.PreHooks != null)
                 foreach (var hook in node.PreHooks) gradOutputs = hook(gradOutputs);
 
+            // Hooks may keep the gradients they see: those stay with the caller.
+            if (node.PreHooks != null && owned != null)
+                foreach (var g in gradOutputs) if (g != null) owned.Remove(g);
+            if (node is AccumulateGrad accumulate && owned != null && gradOutputs[0] is { } leafGrad && owned.Remove(leafGrad))
+                accumulate.OwnsIncoming = true;
+
             Tensor?[] gradInputs;
             if (capture != null)
             {
@@ -66,12 +76,13 @@ internal static class Engine
             else gradInputs = node.Apply(gradOutputs);
 
             if (!retainGraph) node.ReleaseVariables();
+            if (owned != null) TakeOwnership(node, gradOutputs, gradInputs, owned);
 
             for (int i = 0; i < gradInputs.Length && i < node.NextEdges.Length; i++)
             {
                 var edge = node.NextEdges[i];
                 if (!edge.IsValid) continue;
-                if (gradInputs[i] != null) Deliver(edge, gradInputs[i]!, buffers);
+                if (gradInputs[i] != null) Deliver(edge, gradInputs[i]!, buffers, owned);
                 if (--dependencies[edge.Function!] == 0) ready.Enqueue(edge.Function!, -edge.Function!.SequenceNr);
             }
         }
@@ -89,11 +100,47 @@ internal static class Engine
         return Torch.OnesLike(root);
     }
 
-    static void Deliver(Edge edge, Tensor grad, Dictionary<Node, Tensor?[]> buffers)
+    static void Deliver(Edge edge, Tensor grad, Dictionary<Node, Tensor?[]> buffers, HashSet<Tensor>? owned)
     {
         var node = edge.Function!;
         if (!buffers.TryGetValue(node, out var buf)) buffers[node] = buf = new Tensor?[node.OutputCount];
-        buf[edge.InputNr] = buf[edge.InputNr] is { } existing ? existing + grad : grad;
+        if (buf[edge.InputNr] is not { } existing)
+        {
+            buf[edge.InputNr] = grad;
+            return;
+        }
+        var sum = existing + grad;
+        buf[edge.InputNr] = sum;
+        if (owned == null) return;
+        Release(existing, owned);
+        Release(grad, owned);
+        owned.Add(sum);
+    }
+
+    /// <summary>Disposes a gradient the engine owns (no one else holds the object); leaves any other alone.</summary>
+    static void Release(Tensor? grad, HashSet<Tensor> owned)
+    {
+        if (grad != null && owned.Remove(grad)) grad.Dispose();
+    }
+
+    /// <summary>
+    /// After <paramref name="node"/> ran: its input gradients that no other node or caller saw become owned by the
+    /// engine, and the output gradients it consumed (owned, not passed on) are disposed, so a backward's
+    /// temporaries go back to the allocator at once instead of waiting for finalizers.
+    /// </summary>
+    static void TakeOwnership(Node node, Tensor?[] gradOutputs, Tensor?[] gradInputs, HashSet<Tensor> owned)
+    {
+        if (node is FunctionNode)
+            for (int i = 0; i < gradInputs.Length; i++)
+            {
+                var g = gradInputs[i];
+                if (g == null || Array.IndexOf(gradOutputs, g) >= 0) continue;
+                bool repeated = false;
+                for (int j = 0; j < gradInputs.Length; j++) repeated |= j != i && ReferenceEquals(gradInputs[j], g);
+                if (!repeated) owned.Add(g);
+            }
+        foreach (var g in gradOutputs)
+            if (g != null && Array.IndexOf(gradInputs, g) < 0) Release(g, owned);
     }
 
     static Dictionary<Node, int> CountDependencies(Edge[] roots)

@@ -24,17 +24,19 @@ internal static class Graph
     /// <summary>
     /// Records a single-output op: <paramref name="output"/> gets a grad_fn named <paramref name="name"/> whose
     /// formula receives the output gradient and the tensors in <paramref name="save"/> (version-checked).
+    /// With <paramref name="ownsSaved"/>, the saved tensors are objects the op made for the node alone (detached
+    /// copies, index tensors): they are disposed when released after backward instead of waiting for finalizers.
     /// </summary>
-    public static void Record(Tensor output, string name, Tensor[] inputs, Tensor[] save, Func<Tensor, Tensor[], bool[], Tensor?[]> backward) =>
+    public static void Record(Tensor output, string name, Tensor[] inputs, Tensor[] save, Func<Tensor, Tensor[], bool[], Tensor?[]> backward, bool ownsSaved = false) =>
         RecordMulti([output], name, inputs, save,
-            (grads, saved, needs) => backward(grads[0] ?? throw new InvalidOperationException($"{name}: missing gradient"), saved, needs));
+            (grads, saved, needs) => backward(grads[0] ?? throw new InvalidOperationException($"{name}: missing gradient"), saved, needs), ownsSaved);
 
     /// <summary>Records an op with several outputs; output gradients that were never produced arrive as null.</summary>
-    public static void RecordMulti(Tensor[] outputs, string name, Tensor[] inputs, Tensor[] save, BackwardFormula backward)
+    public static void RecordMulti(Tensor[] outputs, string name, Tensor[] inputs, Tensor[] save, BackwardFormula backward, bool ownsSaved = false)
     {
         // plain loops: every differentiable op on every call comes through here
         var saved = save.Length == 0 ? [] : new SavedTensor[save.Length];
-        for (int i = 0; i < save.Length; i++) saved[i] = new SavedTensor(save[i]);
+        for (int i = 0; i < save.Length; i++) saved[i] = new SavedTensor(save[i], ownsSaved);
         var edges = new Edge[inputs.Length];
         for (int i = 0; i < inputs.Length; i++) edges[i] = EdgeOf(inputs[i]);
         var node = new FunctionNode(name, edges, outputs.Length, saved, backward);

@@ -11,10 +11,18 @@ internal sealed class SavedTensor
     Node? producer;
     int outputNr;
     bool released;
+    readonly bool owned;
+    readonly Storage storage;
 
-    public SavedTensor(Tensor t)
+    /// <summary>Saves <paramref name="t"/>; <paramref name="owned"/>: the op made it for this node alone, so releasing it disposes it.</summary>
+    public SavedTensor(Tensor t, bool owned = false)
     {
         tensor = t;
+        this.owned = owned;
+        // the node's own claim on the memory, as PyTorch's saved variable holds a reference: whoever made the
+        // tensor may dispose it once it is no longer theirs to use, and backward still reads it
+        storage = t.UntypedStorage;
+        storage.AddReference();
         savedVersion = t.Version;
         producer = t.GradFn;
         outputNr = t.OutputNr;
@@ -50,7 +58,10 @@ internal sealed class SavedTensor
 
     public void Release()
     {
+        if (released) return;
         released = true;
+        if (owned) tensor?.Dispose();
         tensor = null;
+        storage.Release();
     }
 }

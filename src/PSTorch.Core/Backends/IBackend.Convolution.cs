@@ -34,4 +34,7 @@ internal partial interface IBackend
 
     /// <summary>gradWeight = d conv2d / d weight applied to gradOutput, summed over the batch.</summary>
     void Conv2dBackwardWeight(Tensor gradWeight, Tensor gradOutput, Tensor input, in Conv2dGeometry g);
+
+    /// <summary>gradBias[c] = the sum of gradOutput [N, C, ...] over every dim but the channel's.</summary>
+    void Conv2dBackwardBias(Tensor gradBias, Tensor gradOutput);
 }

@@ -8,8 +8,8 @@ public static partial class Functional
     public static Tensor MaxPool2d(Tensor input, long[] kernelSize, long[]? stride = null, long[]? padding = null, long[]? dilation = null, bool ceilMode = false)
     {
         var (values, indices) = MaxPool2dWithIndices(input, kernelSize, stride, padding, dilation, ceilMode);
-        // Without a graph nothing saved the indices: release their int64 block now rather than at a finalizer.
-        if (values.GradFn == null) indices.Dispose();
+        // The graph keeps its own claim on the indices: release this one now rather than at a finalizer.
+        indices.Dispose();
         return values;
     }
 

@@ -35,6 +35,8 @@ public abstract class Module
         return output;
     }
 
+    internal bool HasForwardHooks => forwardPreHooks.Count > 0 || forwardHooks.Count > 0;
+
     /// <summary>Runs <paramref name="hook"/>(module, input, output) after every forward; a non-null result replaces the output.</summary>
     public IDisposable RegisterForwardHook(Func<Module, Tensor, Tensor, Tensor?> hook)
     {

@@ -31,8 +31,24 @@ internal static class MatMul
             Backend.For(a).BatchedMatMul(y3, a3, b3);
         if (Graph.ShouldRecord(a, b))
             Graph.Record(y, "MmBackward0", [a, b], [a, b], (g, s, n) =>
-                [n[0] ? Mm(g, s[1].T()) : null, n[1] ? Mm(s[0].T(), g) : null]);
+                [n[0] ? Mm(g, s[1].T()) : null, n[1] ? Mat2Grad(s[0], g, s[1]) : null]);
         return y;
+    }
+
+    /// <summary>
+    /// mat1^T @ g, the gradient of mat2. PyTorch's mm_mat2_backward: when mat2 is a transposed matrix (a linear
+    /// layer's weight.T()) the product is computed as (g^T @ mat1)^T, so the gradient reaching the weight is
+    /// contiguous in its layout and AccumulateGrad keeps it instead of copying it.
+    /// </summary>
+    static Tensor Mat2Grad(Tensor mat1, Tensor g, Tensor mat2)
+    {
+        var shape = mat2.ShapeRef; var strides = mat2.StridesRef;
+        bool transposed = shape[0] > 1 && shape[1] > 1 && strides[0] == 1 && strides[1] == shape[0];
+        // with create_graph the views are inputs of the new graph and must stay alive
+        if (!transposed || GradMode.IsEnabled) return Mm(mat1.T(), g);
+        using var gT = g.T();
+        using var product = Mm(gT, mat1);
+        return product.T();
     }
 
     /// <summary>input + mat1 @ mat2 in one GEMM (input broadcasts to [m, n]): the fused product of a linear layer.</summary>
@@ -54,7 +70,7 @@ internal static class MatMul
         {
             var inShape = input.ShapeRef;
             Graph.Record(y, "AddmmBackward0", [input, mat1, mat2], [mat1, mat2], (g, s, n) =>
-                [n[0] ? g.SumToSize(inShape) : null, n[1] ? Mm(g, s[1].T()) : null, n[2] ? Mm(s[0].T(), g) : null]);
+                [n[0] ? g.SumToSize(inShape) : null, n[1] ? Mm(g, s[1].T()) : null, n[2] ? Mat2Grad(s[0], g, s[1]) : null]);
         }
         return y;
     }

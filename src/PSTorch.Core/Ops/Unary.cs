@@ -49,12 +49,27 @@ internal static class Unary
         Graph.Record(y, name, [x], [savesOutput ? y : x], (g, s, _) => [Derivative(op, g, s[0])]);
     }
 
+    /// <summary>g where y > 0, else 0: one kernel pass for float tensors of y's layout; otherwise through masks released at once.</summary>
+    static Tensor ReluBackward(Tensor g, Tensor y)
+    {
+        if (!GradMode.IsEnabled && g.DType == y.DType && (g.DType is DType.Float32 or DType.Float64) && g.Device == y.Device &&
+            g.IsContiguous() && y.IsContiguous() && g.ShapeRef.AsSpan().SequenceEqual(y.ShapeRef))
+        {
+            var gx = Tensor.Empty(y.ShapeRef, y.DType, y.Device);
+            Backend.For(y).ReluBackward(gx, g, y);
+            return gx;
+        }
+        using var positive = y > 0;
+        using var mask = positive.To(g.DType);
+        return g * mask;
+    }
+
     /// <summary>d op / d x times the incoming gradient; <paramref name="saved"/> is y or x as chosen in <see cref="RecordGradient"/>.</summary>
     static Tensor Derivative(UnaryOp op, Tensor g, Tensor saved) => op switch
     {
         UnaryOp.Neg => -g,
         UnaryOp.Abs => g * saved.Sign(),
-        UnaryOp.Relu => g * (saved > 0).To(g.DType),
+        UnaryOp.Relu => ReluBackward(g, saved),
         UnaryOp.Sign => Torch.ZerosLike(g),
         UnaryOp.Exp => g * saved,
         UnaryOp.Log => g / saved,

@@ -29,6 +29,9 @@ public sealed unsafe class Storage
 
     internal bool IsReleased => pointer == null;
 
+    /// <summary>True when a single tensor holds this memory (no view or other tensor shares it).</summary>
+    internal bool IsExclusive => Volatile.Read(ref references) == 1;
+
     internal void AddReference() => Interlocked.Increment(ref references);
 
     /// <summary>Drops one tensor's claim; the memory goes back to the allocator when no claim is left.</summary>

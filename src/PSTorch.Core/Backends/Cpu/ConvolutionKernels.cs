@@ -34,10 +34,13 @@ internal static unsafe class ConvolutionKernels<T> where T : unmanaged, INumber<
     {
         int weightSize = checked(g.OutChannels * g.PatchSize);
         int workers = WorkerCount(g);
-        // Each extra worker sums its images into a private copy, added up at the end.
+        // A patch narrower than a GEMM tile (a 3x3 kernel over one input channel: 9) would fill a fraction of each
+        // tile's columns: those layers compute gW^T [patch, out] instead, whose wide side is the output channels.
+        bool transposed = g.PatchSize < GemmBlocked<T>.TileColumns && g.OutChannelsPerGroup > g.PatchSize;
+        // Each worker (but the first, unless transposed) sums its images into a private copy, added up at the end.
         var partials = new Tensor[workers];
-        partials[0] = gradWeight;
-        for (int i = 1; i < workers; i++) partials[i] = Tensor.Empty([weightSize], gradWeight.DType, gradWeight.Device);
+        for (int i = 0; i < workers; i++)
+            partials[i] = i == 0 && !transposed ? gradWeight : Tensor.Empty([weightSize], gradWeight.DType, gradWeight.Device);
         var targets = new nint[workers];
         for (int i = 0; i < workers; i++)
         {
@@ -46,13 +49,45 @@ internal static unsafe class ConvolutionKernels<T> where T : unmanaged, INumber<
         }
         nint gy = (nint)gradOutput.Ptr<T>(), x = (nint)input.Ptr<T>();
         RunOverImages(g, gradWeight.Device, workers, (col, n, worker) =>
-            BackwardWeightImage((T*)targets[worker], (T*)gy + (long)n * g.OutChannels * g.OutPlane, (T*)x + (long)n * g.InChannels * g.InPlane, (T*)col, g));
+            BackwardWeightImage((T*)targets[worker], (T*)gy + (long)n * g.OutChannels * g.OutPlane, (T*)x + (long)n * g.InChannels * g.InPlane, (T*)col, g, transposed));
         var sum = new Span<T>((T*)targets[0], weightSize);
         for (int i = 1; i < workers; i++)
-        {
             TensorPrimitives.Add(sum, new ReadOnlySpan<T>((T*)targets[i], weightSize), sum);
-            partials[i].Dispose();
+        if (transposed)
+        {
+            // per group: [patch, out] -> [out, patch]
+            int cout = g.OutChannelsPerGroup, k = g.PatchSize;
+            T* gw = gradWeight.Ptr<T>(), source = (T*)targets[0];
+            for (int group = 0; group < g.Groups; group++)
+                for (int c = 0; c < cout; c++)
+                    for (int p = 0; p < k; p++)
+                        gw[((long)group * cout + c) * k + p] = source[((long)group * k + p) * cout + c];
         }
+        foreach (var partial in partials)
+            if (!ReferenceEquals(partial, gradWeight)) partial.Dispose();
+    }
+
+    /// <summary>
+    /// Channel sums of a contiguous [N, C, plane] gradient, one vectorised sum per plane, channels split over the
+    /// threads. Float planes add up in double across the batch (PyTorch's sum is cascaded for the same reason).
+    /// </summary>
+    public static void BackwardBias(Tensor gradBias, Tensor gradOutput)
+    {
+        var shape = gradOutput.ShapeRef;
+        int batch = checked((int)shape[0]), channels = checked((int)shape[1]);
+        long plane = gradOutput.Numel() / Math.Max(1L * batch * channels, 1);
+        nint gy = (nint)gradOutput.Ptr<T>(), gb = (nint)gradBias.Ptr<T>();
+        int workers = (long)batch * channels * plane >= ParallelWork ? Math.Min(CpuThreads.Count, channels) : 1;
+        CpuThreads.For(workers, worker =>
+        {
+            for (int c = channels * worker / workers; c < channels * (worker + 1) / workers; c++)
+            {
+                double sum = 0;
+                for (int n = 0; n < batch; n++)
+                    sum += double.CreateTruncating(TensorPrimitives.Sum(new ReadOnlySpan<T>((T*)gy + ((long)n * channels + c) * plane, checked((int)plane))));
+                ((T*)gb)[c] = T.CreateTruncating(sum);
+            }
+        });
     }
 
     static int WorkerCount(in Conv2dGeometry g) =>
@@ -117,7 +152,7 @@ internal static unsafe class ConvolutionKernels<T> where T : unmanaged, INumber<
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static void BackwardWeightImage(T* gw, T* gy, T* x, T* col, in Conv2dGeometry g)
+    static void BackwardWeightImage(T* gw, T* gy, T* x, T* col, in Conv2dGeometry g, bool transposed)
     {
         int cin = g.InChannelsPerGroup, cout = g.OutChannelsPerGroup, k = g.PatchSize, plane = g.OutPlane;
         for (int group = 0; group < g.Groups; group++)
@@ -125,8 +160,10 @@ internal static unsafe class ConvolutionKernels<T> where T : unmanaged, INumber<
             T* xg = x + (long)group * cin * g.InPlane;
             T* unfolded = g.IsPointwise ? xg : col;
             if (!g.IsPointwise) Im2Col(xg, col, g);
-            // gW_g [cout, k] += gy_g [cout, plane] x unfolded^T [plane, k]
-            Matmul(cout, k, plane, gy + (long)group * cout * plane, plane, 1, unfolded, 1, plane, gw + (long)group * cout * k, k, accumulate: true);
+            T* gyg = gy + (long)group * cout * plane;
+            // gW_g [cout, k] += gy_g [cout, plane] x unfolded^T [plane, k], or its transpose [k, cout]
+            if (transposed) Matmul(k, cout, plane, unfolded, plane, 1, gyg, 1, plane, gw + (long)group * k * cout, cout, accumulate: true);
+            else Matmul(cout, k, plane, gyg, plane, 1, unfolded, 1, plane, gw + (long)group * cout * k, k, accumulate: true);
         }
     }
 
@@ -134,6 +171,41 @@ internal static unsafe class ConvolutionKernels<T> where T : unmanaged, INumber<
     {
         if (typeof(T) == typeof(float)) Gemm.Sgemm(m, n, k, (float*)a, ars, acs, (float*)b, brs, bcs, (float*)c, ldc, accumulate);
         else Gemm.Dgemm(m, n, k, (double*)a, ars, acs, (double*)b, brs, bcs, (double*)c, ldc, accumulate);
+    }
+
+    /// <summary>
+    /// Unit strides and output rows as wide as input rows ("same" padding): a kernel tap's unfolded row is then the
+    /// input plane shifted by a constant, one contiguous run instead of a short copy per output row.
+    /// </summary>
+    static bool IsRowAligned(in Conv2dGeometry g) => g.StrideHeight == 1 && g.StrideWidth == 1 && g.OutWidth == g.InWidth;
+
+    /// <summary>
+    /// For kernel row <paramref name="ki"/> of a row-aligned convolution: the output rows [RowFirst, RowEnd) that read
+    /// inside the input, and the run where unfolded index i + Destination pairs with plane index i + Source, clipped
+    /// to the plane. What the run gets wrong (entries in the left/right padding) are the edges <see cref="ClearEdges"/> zeroes.
+    /// </summary>
+    static (int RowFirst, int RowEnd, (long Destination, long Source) Start, int Length) AlignedBlock(int ki, int colOffset, int first, int end, in Conv2dGeometry g)
+    {
+        int rowOffset = ki * g.DilationHeight - g.PaddingHeight, h = g.InHeight, w = g.InWidth;
+        var (rowFirst, rowEnd) = InsideRange(rowOffset, 1, h, g.OutHeight);
+        if (rowFirst >= rowEnd || first >= end) return (rowFirst, Math.Max(rowFirst, rowEnd), (0, 0), 0);
+        long destination = (long)rowFirst * w, source = (long)(rowFirst + rowOffset) * w + colOffset;
+        long stop = (long)rowEnd * w;
+        // clip to the plane: the clipped entries are left/right padding of the first/last row
+        if (source < 0) { destination -= source; source = 0; }
+        stop = Math.Min(stop, destination + ((long)h * w - source));
+        return (rowFirst, rowEnd, (destination, source), (int)Math.Max(0, stop - destination));
+    }
+
+    /// <summary>Zeroes the unfolded entries [0, first) and [end, width) of output rows [rowFirst, rowEnd).</summary>
+    static void ClearEdges(T* row, int rowFirst, int rowEnd, int first, int end, int width)
+    {
+        for (int oh = rowFirst; oh < rowEnd; oh++)
+        {
+            T* r = row + (long)oh * width;
+            for (int ow = 0; ow < first; ow++) r[ow] = T.Zero;
+            for (int ow = end; ow < width; ow++) r[ow] = T.Zero;
+        }
     }
 
     /// <summary>The output columns [first, end) whose input column ow*stride - pad + offset lies inside [0, width).</summary>
@@ -158,6 +230,15 @@ internal static unsafe class ConvolutionKernels<T> where T : unmanaged, INumber<
                     T* plane = x + (long)c * h * w;
                     int colOffset = kj * g.DilationWidth - g.PaddingWidth;
                     var (first, end) = InsideRange(colOffset, sw, w, outW);
+                    if (IsRowAligned(g))
+                    {
+                        var (rowFirst, rowEnd, start, length) = AlignedBlock(ki, colOffset, first, end, g);
+                        new Span<T>(row, rowFirst * outW).Clear();
+                        new Span<T>(row + (long)rowEnd * outW, (outH - rowEnd) * outW).Clear();
+                        new ReadOnlySpan<T>(plane + start.Source, length).CopyTo(new Span<T>(row + start.Destination, length));
+                        ClearEdges(row, rowFirst, rowEnd, first, end, outW);
+                        continue;
+                    }
                     for (int oh = 0; oh < outH; oh++)
                     {
                         T* dst = row + oh * outW;
@@ -189,6 +270,15 @@ internal static unsafe class ConvolutionKernels<T> where T : unmanaged, INumber<
                     T* plane = x + (long)c * h * w;
                     int colOffset = kj * g.DilationWidth - g.PaddingWidth;
                     var (first, end) = InsideRange(colOffset, sw, w, outW);
+                    if (IsRowAligned(g))
+                    {
+                        // the entries that fall in the padding would land on a neighbouring row's edge: zero them, then add in one run
+                        var (rowFirst, rowEnd, start, length) = AlignedBlock(ki, colOffset, first, end, g);
+                        ClearEdges(row, rowFirst, rowEnd, first, end, outW);
+                        var target = new Span<T>(plane + start.Source, length);
+                        TensorPrimitives.Add(target, new ReadOnlySpan<T>(row + start.Destination, length), target);
+                        continue;
+                    }
                     for (int oh = 0; oh < outH; oh++)
                     {
                         int ih = oh * g.StrideHeight - g.PaddingHeight + ki * g.DilationHeight;

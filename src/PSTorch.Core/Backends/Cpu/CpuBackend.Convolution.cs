@@ -32,6 +32,16 @@ internal sealed unsafe partial class CpuBackend
         }
     }
 
+    public void Conv2dBackwardBias(Tensor gradBias, Tensor gradOutput)
+    {
+        switch (gradBias.DType)
+        {
+            case DType.Float32: ConvolutionKernels<float>.BackwardBias(gradBias, gradOutput); break;
+            case DType.Float64: ConvolutionKernels<double>.BackwardBias(gradBias, gradOutput); break;
+            default: throw NotImplemented("conv2d_backward_bias", gradBias.DType);
+        }
+    }
+
     static NotSupportedException NotImplemented(string kernel, DType dtype) =>
         new($"\"{kernel}\" not implemented for '{dtype.LegacyName()}'");
 }

@@ -24,10 +24,12 @@ internal static unsafe class PoolingKernels<T> where T : unmanaged, INumber<T>
     public static void MaxForward(Tensor output, Tensor indices, Tensor input, Pool2dGeometry g)
     {
         nint x = (nint)input.Ptr<T>(), y = (nint)output.Ptr<T>(), idx = (nint)indices.Ptr<long>();
+        bool twoByTwo = typeof(T) == typeof(float) && MaxPool2x2Kernels.Applies(g);
         ForEachPlane(g, (first, end) =>
         {
             for (long p = first; p < end; p++)
-                MaxPlane((T*)x + p * g.InHeight * g.InWidth, (T*)y + p * g.OutHeight * g.OutWidth, (long*)idx + p * g.OutHeight * g.OutWidth, g);
+                if (twoByTwo) MaxPool2x2Kernels.ForwardPlane((float*)x + p * g.InHeight * g.InWidth, (float*)y + p * g.OutHeight * g.OutWidth, (long*)idx + p * g.OutHeight * g.OutWidth, g);
+                else MaxPlane((T*)x + p * g.InHeight * g.InWidth, (T*)y + p * g.OutHeight * g.OutWidth, (long*)idx + p * g.OutHeight * g.OutWidth, g);
         });
     }
 
@@ -79,11 +81,17 @@ internal static unsafe class PoolingKernels<T> where T : unmanaged, INumber<T>
     public static void MaxBackward(Tensor gradInput, Tensor gradOutput, Tensor indices, Pool2dGeometry g)
     {
         nint gx = (nint)gradInput.Ptr<T>(), gy = (nint)gradOutput.Ptr<T>(), idx = (nint)indices.Ptr<long>();
+        bool twoByTwo = typeof(T) == typeof(float) && MaxPool2x2Kernels.Applies(g);
         ForEachPlane(g, (first, end) =>
         {
             int inPlane = g.InHeight * g.InWidth, outPlane = g.OutHeight * g.OutWidth;
             for (long p = first; p < end; p++)
             {
+                if (twoByTwo)
+                {
+                    MaxPool2x2Kernels.BackwardPlane((float*)gx + p * inPlane, (float*)gy + p * outPlane, (long*)idx + p * outPlane, g);
+                    continue;
+                }
                 T* gxp = (T*)gx + p * inPlane, gyp = (T*)gy + p * outPlane;
                 long* ip = (long*)idx + p * outPlane;
                 new Span<T>(gxp, inPlane).Clear();

@@ -37,7 +37,22 @@ public class Sequential : Module
 
     public override Tensor Forward(Tensor input)
     {
-        foreach (var m in Children()) input = m.Call(input);
-        return input;
+        var x = input;
+        bool madeByLibraryLayer = false;
+        foreach (var m in Children())
+        {
+            var next = m.Call(x);
+            // An intermediate output that only this library's layers (without hooks) saw cannot be reached from
+            // outside, and the graph holds its own claim on what it saved: release it now, as PyTorch's refcount
+            // does, instead of leaving a training step's activations to the finalizers.
+            bool libraryLayer = IsLibraryLayer(m);
+            if (madeByLibraryLayer && libraryLayer && !ReferenceEquals(x, input) && !ReferenceEquals(next, x)) x.Dispose();
+            madeByLibraryLayer = libraryLayer;
+            x = next;
+        }
+        return x;
     }
+
+    static bool IsLibraryLayer(Module m) =>
+        m.GetType().Assembly == typeof(Module).Assembly && !m.HasForwardHooks && (m is not Sequential inner || inner.Children().All(IsLibraryLayer));
 }

@@ -41,24 +41,39 @@ internal static class Convolution
         Tensor x, w, y = Tensor.Empty(outShape, input.DType, input.Device);
         using (GradMode.Set(false))
         {
-            x = input.Detach().Contiguous();
-            w = weight.Detach().Contiguous();
+            // private contiguous views (or copies) of the operands: the node keeps them and disposes them after backward
+            x = OwnContiguous(input);
+            w = OwnContiguous(weight);
             var backend = Backend.For(input);
             if (y.Numel() > 0)
             {
-                if (!transposed) backend.Conv2d(y, x, w, bias?.Detach().Contiguous(), g);
+                if (!transposed)
+                {
+                    using var b = bias == null ? null : OwnContiguous(bias);
+                    backend.Conv2d(y, x, w, b, g);
+                }
                 else
                 {
                     backend.Conv2dBackwardInput(y, x, w, g);
-                    if (bias != null) y.Add_(bias.Detach().View([g.InChannels, .. Enumerable.Repeat(1L, spatial)]));
+                    if (bias != null)
+                    {
+                        using var b = bias.Detach().View([g.InChannels, .. Enumerable.Repeat(1L, spatial)]);
+                        y.Add_(b);
+                    }
                 }
             }
         }
         Tensor[] inputs = bias != null ? [input, weight, bias] : [input, weight];
-        if (Graph.ShouldRecord(inputs))
-            Graph.Record(y, "ConvolutionBackward0", inputs, [x, w], (gy, s, needs) =>
+        if (!Graph.ShouldRecord(inputs))
+        {
+            x.Dispose();
+            w.Dispose();
+            return y;
+        }
+        Graph.Record(y, "ConvolutionBackward0", inputs, [x, w], (gy, s, needs) =>
             {
-                var gyc = gy.Contiguous();
+                using var copy = gy.IsContiguous() ? null : gy.Contiguous();
+                var gyc = copy ?? gy;
                 var backend = Backend.For(gyc);
                 Tensor? gx = null, gw = null;
                 if (needs[0])
@@ -74,10 +89,23 @@ internal static class Convolution
                     else backend.Conv2dBackwardWeight(gw, s[0], gyc, g);
                 }
                 if (inputs.Length == 2) return [gx, gw];
-                var gb = needs[2] ? gy.Sum([0, .. Enumerable.Range(2, spatial)]) : null;
+                Tensor? gb = null;
+                if (needs[2])
+                {
+                    gb = Tensor.Empty([gy.Size(1)], gy.DType, gy.Device);
+                    backend.Conv2dBackwardBias(gb, gyc);
+                }
                 return [gx, gw, gb];
-            });
+            }, ownsSaved: true);
         return y;
+    }
+
+    /// <summary>A contiguous tensor object of <paramref name="t"/>'s values that no one else holds (a detached view or a copy).</summary>
+    static Tensor OwnContiguous(Tensor t)
+    {
+        var view = t.Detach();
+        if (view.IsContiguous()) return view;
+        using (view) return view.Contiguous();
     }
 
     static string TypeName(Tensor t) => $"torch.{t.DType.LegacyName()}Tensor";

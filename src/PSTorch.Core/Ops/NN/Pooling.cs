@@ -13,20 +13,23 @@ internal static class Pooling
             if (padding[i] > (dilation[i] * (kernel[i] - 1) + 1) / 2)
                 throw new ArgumentException($"pad should be at most half of effective kernel size, but got pad={padding[i]}, kernel_size={kernel[i]} and dilation={dilation[i]}");
         var g = Geometry(input, kernel, stride, padding, dilation, ceilMode);
-        var x = Contiguous(input);
         var shape = OutputShape(input, g);
         var y = Tensor.Empty(shape, input.DType, input.Device);
         var indices = Tensor.Empty(shape, DType.Int64, input.Device);
-        if (y.Numel() > 0) Backend.For(input).MaxPool2d(y, indices, x, g);
+        if (y.Numel() > 0)
+            using (var x = Contiguous(input))
+                Backend.For(input).MaxPool2d(y, indices, x, g);
         if (Graph.ShouldRecord(input))
         {
             var inShape = input.Shape;
-            Graph.Record(y, "MaxPool2DWithIndicesBackward0", [input], [indices], (gy, s, _) =>
+            // the node's own claim on the indices: the caller may dispose the tensor it gets back
+            Graph.Record(y, "MaxPool2DWithIndicesBackward0", [input], [indices.Detach()], (gy, s, _) =>
             {
                 var gx = Tensor.Empty(inShape, gy.DType, gy.Device);
-                Backend.For(gy).MaxPool2dBackward(gx, gy.Contiguous(), s[0], g);
+                using var copy = gy.IsContiguous() ? null : gy.Contiguous();
+                Backend.For(gy).MaxPool2dBackward(gx, copy ?? gy, s[0], g);
                 return [gx];
-            });
+            }, ownsSaved: true);
         }
         return new ValuesAndIndices(y, indices);
     }
@@ -41,7 +44,9 @@ internal static class Pooling
         long divisor = divisorOverride ?? 0;
         var g = Geometry(input, kernel, stride, padding, [1, 1], ceilMode);
         var y = Tensor.Empty(OutputShape(input, g), input.DType, input.Device);
-        if (y.Numel() > 0) Backend.For(input).AvgPool2d(y, Contiguous(input), g, countIncludePad, divisor);
+        if (y.Numel() > 0)
+            using (var x = Contiguous(input))
+                Backend.For(input).AvgPool2d(y, x, g, countIncludePad, divisor);
         if (Graph.ShouldRecord(input))
         {
             var inShape = input.Shape;
@@ -66,7 +71,9 @@ internal static class Pooling
         int n = shape.Length;
         var g = new Pool2dGeometry(input.Numel() / (shape[n - 2] * shape[n - 1]), (int)shape[n - 2], (int)shape[n - 1], (int)outputSize[0], (int)outputSize[1], 0, 0, 0, 0, 0, 0, 1, 1);
         var y = Tensor.Empty(OutputShape(input, g), input.DType, input.Device);
-        if (y.Numel() > 0) Backend.For(input).AdaptiveAvgPool2d(y, Contiguous(input), g);
+        if (y.Numel() > 0)
+            using (var x = Contiguous(input))
+                Backend.For(input).AdaptiveAvgPool2d(y, x, g);
         if (Graph.ShouldRecord(input))
         {
             var inShape = input.Shape;
@@ -80,9 +87,12 @@ internal static class Pooling
         return y;
     }
 
+    /// <summary>A contiguous tensor object of the input's values for the kernel alone (dispose it after the call).</summary>
     static Tensor Contiguous(Tensor input)
     {
-        using (GradMode.Set(false)) return input.Detach().Contiguous();
+        var view = input.Detach();
+        if (view.IsContiguous()) return view;
+        using (view) return view.Contiguous();
     }
 
     static void CheckInput(Tensor input)
