@@ -1,6 +1,6 @@
 # The small CNN (conv32-pool-conv64-pool-fc128-fc10) on the full Fashion-MNIST, Adam 1e-3, batch 64.
-# Targets: test accuracy >= 91.5 % after 5 epochs; with -BatchNorm (BatchNorm after each conv, dropout, random
-# horizontal flips) >= 93 % in 15 epochs.
+# Targets: test accuracy >= 91.5 % after 5 epochs; with -BatchNorm (BatchNorm after each conv, dropout before the
+# classifier, random horizontal flips, and the learning rate annealed to 0 on a cosine over the run) >= 93 % in 15 epochs.
 #   pstorch -File examples/fashion-mnist-cnn.ps1 -DataRoot /usr/share/datasets/fashion-mnist
 #   pstorch -File examples/fashion-mnist-cnn.ps1 -DataRoot /usr/share/datasets/fashion-mnist -BatchNorm
 param(
@@ -47,14 +47,17 @@ if ($BatchNorm) { $layers.bn2 = New-Layer BatchNorm2d 64 }
 $layers.relu2 = New-Layer ReLU
 $layers.pool2 = New-Layer MaxPool2d 2
 $layers.flatten = New-Layer Flatten
-if ($BatchNorm) { $layers.drop1 = New-Layer Dropout 0.25 }
 $layers.fc1 = New-Layer Linear 3136, 128
 $layers.relu3 = New-Layer ReLU
-if ($BatchNorm) { $layers.drop2 = New-Layer Dropout 0.5 }
+if ($BatchNorm) { $layers.drop = New-Layer Dropout 0.25 }
 $layers.fc2 = New-Layer Linear 128, 10
 $model = New-Sequential $layers
 
 $training = @{ Model = $model; TrainLoader = $train; ValidationLoader = $test; Epochs = $Epochs; Optimizer = 'Adam'; LearningRate = $LearningRate }
+if ($BatchNorm) {
+    $training.Optimizer = New-Optimizer Adam $model -LearningRate $LearningRate
+    $training.Scheduler = New-LRScheduler CosineAnnealingLR $training.Optimizer -Options @{ T_max = $Epochs }
+}
 if ($CheckpointPath) { $training.CheckpointPath = $CheckpointPath; $training.Resume = [bool] $Resume }
 Invoke-Training @training | Format-Table
 
