@@ -136,7 +136,7 @@ Describe 'Export-TrainingPlot' {
 
 Describe 'Measure-Op' {
     It 'times a sleeping script block' {
-        $m = Measure-Op { Start-Sleep -Milliseconds 20 } -MinTime 0.05 -MinRuns 3
+        $m = Measure-Op { [Threading.Thread]::Sleep(20) } -MinTime 0.05 -MinRuns 3
         $m.Median | Should -BeGreaterOrEqual 0.02
         $m.Runs | Should -BeGreaterOrEqual 3
         $m.Min | Should -Be ($m.Times | Measure-Object -Minimum).Minimum
@@ -169,7 +169,7 @@ Describe 'Measure-Op' {
     }
 
     It 'compares two script blocks pair by pair' {
-        $c = Measure-Op { Start-Sleep -Milliseconds 2 } -Compare { Start-Sleep -Milliseconds 100 } -MinTime 0.05 -MinRuns 5
+        $c = Measure-Op { [Threading.Thread]::Sleep(2) } -Compare { [Threading.Thread]::Sleep(100) } -MinTime 0.05 -MinRuns 5
         $c.Baseline.Runs | Should -Be $c.Candidate.Runs
         $c.MedianRatio | Should -BeGreaterThan 1.5
         $c.PairedRatio | Should -BeGreaterThan 1.5
