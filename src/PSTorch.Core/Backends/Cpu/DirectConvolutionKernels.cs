@@ -34,18 +34,20 @@ internal static unsafe class DirectConvolutionKernels<T> where T : unmanaged, IN
         nint x = (nint)input.Ptr<T>(), w = (nint)weight.Ptr<T>(), y = (nint)output.Ptr<T>();
         nint b = bias == null ? 0 : (nint)bias.Ptr<T>();
         int[] offsets = layout.TapOffsets();
-        ConvolutionKernels<T>.RunOverImages(g, output.Device, ConvolutionKernels<T>.WorkerCount(g), layout.PaddedSize + layout.FlatSize, (buffer, n, _) =>
+        ConvolutionKernels<T>.RunOverImages(g, output.Device, ConvolutionKernels<T>.WorkerCount(g), layout.PaddedSize + 2 * layout.FlatSize, (buffer, n, _) =>
         {
             T* padded = (T*)buffer, flat = padded + layout.PaddedSize;
             layout.Fill(padded, (T*)x + (long)n * g.InChannels * g.InPlane);
             T* yn = (T*)y + (long)n * g.OutChannels * g.OutPlane;
-            for (int oc = 0; oc < g.OutChannels; oc++)
+            for (int oc = 0; oc < g.OutChannels; oc += 2)
             {
-                T initial = b == 0 ? T.Zero : ((T*)b)[oc];
-                ForwardChannel(flat, padded, (T*)w + (long)oc * offsets.Length, offsets, initial, layout.FlatSize);
-                T* plane = yn + (long)oc * g.OutPlane;
-                for (int oh = 0; oh < g.OutHeight; oh++)
-                    new ReadOnlySpan<T>(flat + (long)oh * layout.Width, g.OutWidth).CopyTo(new Span<T>(plane + (long)oh * g.OutWidth, g.OutWidth));
+                // channels in pairs share each input load; an odd last channel is computed twice into the same rows
+                int second = Math.Min(oc + 1, g.OutChannels - 1);
+                T* secondFlat = second == oc ? flat : flat + layout.FlatSize;
+                ForwardChannelPair(flat, secondFlat, padded, (T*)w + (long)oc * offsets.Length, (T*)w + (long)second * offsets.Length, offsets,
+                    b == 0 ? T.Zero : ((T*)b)[oc], b == 0 ? T.Zero : ((T*)b)[second], layout.FlatSize);
+                layout.CopyOut(flat, yn + (long)oc * g.OutPlane);
+                if (second != oc) layout.CopyOut(secondFlat, yn + (long)second * g.OutPlane);
             }
         });
     }
@@ -59,23 +61,21 @@ internal static unsafe class DirectConvolutionKernels<T> where T : unmanaged, IN
         var sums = new double[workers][];
         for (int i = 0; i < workers; i++) sums[i] = new double[g.OutChannels * offsets.Length];
         nint gy = (nint)gradOutput.Ptr<T>(), x = (nint)input.Ptr<T>();
-        int length = g.OutHeight * layout.Width;
-        ConvolutionKernels<T>.RunOverImages(g, gradWeight.Device, workers, layout.PaddedSize + layout.FlatSize, (buffer, n, worker) =>
+        ConvolutionKernels<T>.RunOverImages(g, gradWeight.Device, workers, layout.PaddedSize + 2 * layout.FlatSize, (buffer, n, worker) =>
         {
             T* padded = (T*)buffer, flat = padded + layout.PaddedSize;
             layout.Fill(padded, (T*)x + (long)n * g.InChannels * g.InPlane);
-            // the output gradient in the flattened layout, zero in the dropped columns so they add nothing
-            new Span<T>(flat, length).Clear();
+            // the output gradient in the flattened layout, zero in the dropped columns and the rounding so they add nothing
+            // (but 0 * an infinite input read there is NaN where PyTorch's gradient would be infinite: an accepted edge case)
+            new Span<T>(flat, 2 * layout.FlatSize).Clear();
             T* gyn = (T*)gy + (long)n * g.OutChannels * g.OutPlane;
             double[] sum = sums[worker];
-            for (int oc = 0; oc < g.OutChannels; oc++)
+            for (int oc = 0; oc < g.OutChannels; oc += 2)
             {
-                T* plane = gyn + (long)oc * g.OutPlane;
-                for (int oh = 0; oh < g.OutHeight; oh++)
-                    new ReadOnlySpan<T>(plane + (long)oh * g.OutWidth, g.OutWidth).CopyTo(new Span<T>(flat + (long)oh * layout.Width, g.OutWidth));
-                var gradient = new ReadOnlySpan<T>(flat, length);
-                for (int tap = 0; tap < offsets.Length; tap++)
-                    sum[oc * offsets.Length + tap] += double.CreateTruncating(TensorPrimitives.Dot(gradient, new ReadOnlySpan<T>(padded + offsets[tap], length)));
+                int second = Math.Min(oc + 1, g.OutChannels - 1);
+                layout.CopyIn(gyn + (long)oc * g.OutPlane, flat);
+                layout.CopyIn(gyn + (long)second * g.OutPlane, flat + layout.FlatSize);
+                WeightGradientChannelPair(sum, oc * offsets.Length, second == oc ? -1 : second * offsets.Length, flat, flat + layout.FlatSize, padded, offsets, layout.FlatSize);
             }
         });
         T* gw = gradWeight.Ptr<T>();
@@ -87,32 +87,68 @@ internal static unsafe class DirectConvolutionKernels<T> where T : unmanaged, IN
         }
     }
 
-    /// <summary>flat[i] = initial + sum over taps of w[tap] * padded[i + offsets[tap]] for i in [0, flatSize), Unroll vectors at a time.</summary>
+    /// <summary>
+    /// first[i] / second[i] = initial + sum over taps of w[tap] * padded[i + offsets[tap]] for i in [0, flatSize), for two
+    /// output channels at once: 2 x 4 vectors of accumulators hide the FMA latency and share each input load.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static void ForwardChannel(T* flat, T* padded, T* w, int[] offsets, T initial, int flatSize)
+    static void ForwardChannelPair(T* first, T* second, T* padded, T* w0, T* w1, int[] offsets, T initial0, T initial1, int flatSize)
     {
         int lanes = Vector512<T>.Count;
-        var start = Vector512.Create(initial);
+        Vector512<T> start0 = Vector512.Create(initial0), start1 = Vector512.Create(initial1);
         for (int i = 0; i < flatSize; i += Unroll * lanes)
         {
-            Vector512<T> a0 = start, a1 = start, a2 = start, a3 = start;
+            Vector512<T> a0 = start0, a1 = start0, a2 = start0, a3 = start0, b0 = start1, b1 = start1, b2 = start1, b3 = start1;
             T* p = padded + i;
             for (int tap = 0; tap < offsets.Length; tap++)
             {
-                var wv = Vector512.Create(w[tap]);
+                Vector512<T> u = Vector512.Create(w0[tap]), v = Vector512.Create(w1[tap]);
                 T* q = p + offsets[tap];
-                a0 = MultiplyAdd(wv, Vector512.Load(q), a0);
-                a1 = MultiplyAdd(wv, Vector512.Load(q + lanes), a1);
-                a2 = MultiplyAdd(wv, Vector512.Load(q + 2 * lanes), a2);
-                a3 = MultiplyAdd(wv, Vector512.Load(q + 3 * lanes), a3);
+                Vector512<T> x0 = Vector512.Load(q), x1 = Vector512.Load(q + lanes), x2 = Vector512.Load(q + 2 * lanes), x3 = Vector512.Load(q + 3 * lanes);
+                a0 = MultiplyAdd(u, x0, a0); b0 = MultiplyAdd(v, x0, b0);
+                a1 = MultiplyAdd(u, x1, a1); b1 = MultiplyAdd(v, x1, b1);
+                a2 = MultiplyAdd(u, x2, a2); b2 = MultiplyAdd(v, x2, b2);
+                a3 = MultiplyAdd(u, x3, a3); b3 = MultiplyAdd(v, x3, b3);
             }
-            T* o = flat + i;
-            a0.Store(o);
-            a1.Store(o + lanes);
-            a2.Store(o + 2 * lanes);
-            a3.Store(o + 3 * lanes);
+            a0.Store(first + i); a1.Store(first + i + lanes); a2.Store(first + i + 2 * lanes); a3.Store(first + i + 3 * lanes);
+            b0.Store(second + i); b1.Store(second + i + lanes); b2.Store(second + i + 2 * lanes); b3.Store(second + i + 3 * lanes);
         }
     }
+
+    /// <summary>
+    /// sum[at + tap] += dot(gradient0, padded shifted by offsets[tap]) and likewise for gradient1 at at1 (-1: none), four
+    /// taps at a time so each output-gradient load feeds four products and each input load two.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static void WeightGradientChannelPair(double[] sum, int at0, int at1, T* gradient0, T* gradient1, T* padded, int[] offsets, int flatSize)
+    {
+        int lanes = Vector512<T>.Count, taps = offsets.Length;
+        for (int tap = 0; tap < taps; tap += 4)
+        {
+            // a last group of fewer than four repeats the last tap and drops the repeats
+            T* q0 = padded + offsets[tap], q1 = padded + offsets[Math.Min(tap + 1, taps - 1)];
+            T* q2 = padded + offsets[Math.Min(tap + 2, taps - 1)], q3 = padded + offsets[Math.Min(tap + 3, taps - 1)];
+            Vector512<T> a0 = default, a1 = default, a2 = default, a3 = default, b0 = default, b1 = default, b2 = default, b3 = default;
+            for (int i = 0; i < flatSize; i += lanes)
+            {
+                Vector512<T> g0 = Vector512.Load(gradient0 + i), g1 = Vector512.Load(gradient1 + i);
+                Vector512<T> x0 = Vector512.Load(q0 + i), x1 = Vector512.Load(q1 + i), x2 = Vector512.Load(q2 + i), x3 = Vector512.Load(q3 + i);
+                a0 = MultiplyAdd(g0, x0, a0); b0 = MultiplyAdd(g1, x0, b0);
+                a1 = MultiplyAdd(g0, x1, a1); b1 = MultiplyAdd(g1, x1, b1);
+                a2 = MultiplyAdd(g0, x2, a2); b2 = MultiplyAdd(g1, x2, b2);
+                a3 = MultiplyAdd(g0, x3, a3); b3 = MultiplyAdd(g1, x3, b3);
+            }
+            int count = Math.Min(4, taps - tap);
+            Span<double> first = [Sum(a0), Sum(a1), Sum(a2), Sum(a3)], second = [Sum(b0), Sum(b1), Sum(b2), Sum(b3)];
+            for (int j = 0; j < count; j++)
+            {
+                sum[at0 + tap + j] += first[j];
+                if (at1 >= 0) sum[at1 + tap + j] += second[j];
+            }
+        }
+    }
+
+    static double Sum(Vector512<T> v) => double.CreateTruncating(Vector512.Sum(v));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static Vector512<T> MultiplyAdd(Vector512<T> a, Vector512<T> b, Vector512<T> c) =>
@@ -156,6 +192,20 @@ internal static unsafe class DirectConvolutionKernels<T> where T : unmanaged, IN
                 for (int ih = 0; ih < rows; ih++)
                     new ReadOnlySpan<T>(image + ((long)c * g.InHeight + ih) * g.InWidth, columns)
                         .CopyTo(new Span<T>(padded + (long)c * Plane + (long)(ih + g.PaddingHeight) * Width + g.PaddingWidth, columns));
+        }
+
+        /// <summary>Copies the valid columns of a flattened output plane into a contiguous [OutHeight, OutWidth] plane.</summary>
+        public void CopyOut(T* flat, T* plane)
+        {
+            for (int oh = 0; oh < g.OutHeight; oh++)
+                new ReadOnlySpan<T>(flat + (long)oh * Width, g.OutWidth).CopyTo(new Span<T>(plane + (long)oh * g.OutWidth, g.OutWidth));
+        }
+
+        /// <summary>Copies a contiguous [OutHeight, OutWidth] plane into the flattened layout (leaving the dropped columns alone).</summary>
+        public void CopyIn(T* plane, T* flat)
+        {
+            for (int oh = 0; oh < g.OutHeight; oh++)
+                new ReadOnlySpan<T>(plane + (long)oh * g.OutWidth, g.OutWidth).CopyTo(new Span<T>(flat + (long)oh * Width, g.OutWidth));
         }
 
         static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
