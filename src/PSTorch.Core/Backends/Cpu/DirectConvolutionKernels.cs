@@ -89,14 +89,16 @@ internal static unsafe class DirectConvolutionKernels<T> where T : unmanaged, IN
 
     /// <summary>
     /// first[i] / second[i] = initial + sum over taps of w[tap] * padded[i + offsets[tap]] for i in [0, flatSize), for two
-    /// output channels at once: 2 x 4 vectors of accumulators hide the FMA latency and share each input load.
+    /// output channels at once: 2 x 4 vectors of accumulators hide the FMA latency and share each input load. flatSize
+    /// is a whole number of vectors; the last few that do not fill a block go one at a time.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void ForwardChannelPair(T* first, T* second, T* padded, T* w0, T* w1, int[] offsets, T initial0, T initial1, int flatSize)
     {
         int lanes = Vector512<T>.Count;
         Vector512<T> start0 = Vector512.Create(initial0), start1 = Vector512.Create(initial1);
-        for (int i = 0; i < flatSize; i += Unroll * lanes)
+        int i = 0;
+        for (; i + Unroll * lanes <= flatSize; i += Unroll * lanes)
         {
             Vector512<T> a0 = start0, a1 = start0, a2 = start0, a3 = start0, b0 = start1, b1 = start1, b2 = start1, b3 = start1;
             T* p = padded + i;
@@ -113,33 +115,43 @@ internal static unsafe class DirectConvolutionKernels<T> where T : unmanaged, IN
             a0.Store(first + i); a1.Store(first + i + lanes); a2.Store(first + i + 2 * lanes); a3.Store(first + i + 3 * lanes);
             b0.Store(second + i); b1.Store(second + i + lanes); b2.Store(second + i + 2 * lanes); b3.Store(second + i + 3 * lanes);
         }
+        for (; i < flatSize; i += lanes)
+        {
+            Vector512<T> a = start0, b = start1;
+            for (int tap = 0; tap < offsets.Length; tap++)
+            {
+                var x = Vector512.Load(padded + i + offsets[tap]);
+                a = MultiplyAdd(Vector512.Create(w0[tap]), x, a);
+                b = MultiplyAdd(Vector512.Create(w1[tap]), x, b);
+            }
+            a.Store(first + i);
+            b.Store(second + i);
+        }
     }
 
     /// <summary>
-    /// sum[at + tap] += dot(gradient0, padded shifted by offsets[tap]) and likewise for gradient1 at at1 (-1: none), four
-    /// taps at a time so each output-gradient load feeds four products and each input load two.
+    /// sum[at0 + tap] += dot(gradient0, padded shifted by offsets[tap]) and likewise for gradient1 at at1 (-1: none), three
+    /// taps at a time (a 3x3 kernel's row; 9, 27 taps split evenly) so each output-gradient load feeds three products and each input load two.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void WeightGradientChannelPair(double[] sum, int at0, int at1, T* gradient0, T* gradient1, T* padded, int[] offsets, int flatSize)
     {
         int lanes = Vector512<T>.Count, taps = offsets.Length;
-        for (int tap = 0; tap < taps; tap += 4)
+        for (int tap = 0; tap < taps; tap += 3)
         {
-            // a last group of fewer than four repeats the last tap and drops the repeats
-            T* q0 = padded + offsets[tap], q1 = padded + offsets[Math.Min(tap + 1, taps - 1)];
-            T* q2 = padded + offsets[Math.Min(tap + 2, taps - 1)], q3 = padded + offsets[Math.Min(tap + 3, taps - 1)];
-            Vector512<T> a0 = default, a1 = default, a2 = default, a3 = default, b0 = default, b1 = default, b2 = default, b3 = default;
+            // a last group of fewer than three repeats the last tap and drops the repeats
+            T* q0 = padded + offsets[tap], q1 = padded + offsets[Math.Min(tap + 1, taps - 1)], q2 = padded + offsets[Math.Min(tap + 2, taps - 1)];
+            Vector512<T> a0 = default, a1 = default, a2 = default, b0 = default, b1 = default, b2 = default;
             for (int i = 0; i < flatSize; i += lanes)
             {
                 Vector512<T> g0 = Vector512.Load(gradient0 + i), g1 = Vector512.Load(gradient1 + i);
-                Vector512<T> x0 = Vector512.Load(q0 + i), x1 = Vector512.Load(q1 + i), x2 = Vector512.Load(q2 + i), x3 = Vector512.Load(q3 + i);
+                Vector512<T> x0 = Vector512.Load(q0 + i), x1 = Vector512.Load(q1 + i), x2 = Vector512.Load(q2 + i);
                 a0 = MultiplyAdd(g0, x0, a0); b0 = MultiplyAdd(g1, x0, b0);
                 a1 = MultiplyAdd(g0, x1, a1); b1 = MultiplyAdd(g1, x1, b1);
                 a2 = MultiplyAdd(g0, x2, a2); b2 = MultiplyAdd(g1, x2, b2);
-                a3 = MultiplyAdd(g0, x3, a3); b3 = MultiplyAdd(g1, x3, b3);
             }
-            int count = Math.Min(4, taps - tap);
-            Span<double> first = [Sum(a0), Sum(a1), Sum(a2), Sum(a3)], second = [Sum(b0), Sum(b1), Sum(b2), Sum(b3)];
+            int count = Math.Min(3, taps - tap);
+            Span<double> first = [Sum(a0), Sum(a1), Sum(a2)], second = [Sum(b0), Sum(b1), Sum(b2)];
             for (int j = 0; j < count; j++)
             {
                 sum[at0 + tap + j] += first[j];
@@ -158,14 +170,14 @@ internal static unsafe class DirectConvolutionKernels<T> where T : unmanaged, IN
 
     /// <summary>
     /// Sizes of one image's zero-padded copy: channels of Height x Width, Width = OutWidth + KernelWidth - 1, then
-    /// slack so that the last block of outputs (FlatSize, a whole number of unrolled vectors) reads inside the buffer.
+    /// slack so that the last vector of outputs (FlatSize, a whole number of vectors) reads inside the buffer.
     /// </summary>
     readonly struct PaddedLayout(Conv2dGeometry g)
     {
         public readonly int Width = g.OutWidth + g.KernelWidth - 1;
         public readonly int Height = g.OutHeight + g.KernelHeight - 1;
-        /// <summary>Outputs per channel in the flattened layout, rounded up to whole blocks of Unroll vectors.</summary>
-        public readonly int FlatSize = RoundUp(checked(g.OutHeight * (g.OutWidth + g.KernelWidth - 1)), Unroll * Vector512<T>.Count);
+        /// <summary>Outputs per channel in the flattened layout, rounded up to whole vectors.</summary>
+        public readonly int FlatSize = RoundUp(checked(g.OutHeight * (g.OutWidth + g.KernelWidth - 1)), Vector512<T>.Count);
         int Plane => Width * Height;
         // a tap offset is below one channel plane, so the last channel's reads end before Plane * channels + FlatSize
         public int PaddedSize => checked(Plane * g.InChannels + FlatSize);
