@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -17,7 +16,7 @@ namespace PSTorch.Backends.Cpu;
 /// </summary>
 internal static unsafe class DirectConvolutionKernels<T> where T : unmanaged, INumber<T>
 {
-    /// <summary>Above this many taps per output the GEMM's register blocking wins over one product per tap.</summary>
+    /// <summary>Wider patches stay on im2col + GEMM, whose register blocking suits deep products (a chosen bound, not tuned).</summary>
     const int MaxPatch = 32;
     /// <summary>Vectors of outputs kept in registers per output channel while the taps are added in.</summary>
     const int Unroll = 4;
