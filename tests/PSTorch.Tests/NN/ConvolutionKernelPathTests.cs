@@ -84,7 +84,7 @@ public class ConvolutionKernelPathTests
     }
 
     /// <summary>Direct loops: y[n, o, i, j] = sum over the group's channels and taps of x * w (zero padding).</summary>
-    static double[] DirectConv2d(Tensor x, Tensor w, int ph, int pw, int dh, int dw, int groups, int oh, int ow)
+    internal static double[] DirectConv2d(Tensor x, Tensor w, int ph, int pw, int dh, int dw, int groups, int oh, int ow)
     {
         var xs = x.Shape; var ws = w.Shape; var xv = x.ToArray<double>(); var wv = w.ToArray<double>();
         int n = (int)xs[0], c = (int)xs[1], h = (int)xs[2], wd = (int)xs[3], co = (int)ws[0], cig = (int)ws[1], kh = (int)ws[2], kw = (int)ws[3];

@@ -17,6 +17,11 @@ internal static unsafe class ConvolutionKernels<T> where T : unmanaged, INumber<
 
     public static void Forward(Tensor output, Tensor input, Tensor weight, Tensor? bias, Conv2dGeometry g)
     {
+        if (DirectConvolutionKernels<T>.Supports(g))
+        {
+            DirectConvolutionKernels<T>.Forward(output, input, weight, bias, g);
+            return;
+        }
         nint x = (nint)input.Ptr<T>(), w = (nint)weight.Ptr<T>(), y = (nint)output.Ptr<T>();
         nint b = bias == null ? 0 : (nint)bias.Ptr<T>();
         RunOverImages(g, output.Device, WorkerCount(g), (col, n, _) =>
@@ -32,6 +37,11 @@ internal static unsafe class ConvolutionKernels<T> where T : unmanaged, INumber<
 
     public static void BackwardWeight(Tensor gradWeight, Tensor gradOutput, Tensor input, Conv2dGeometry g)
     {
+        if (DirectConvolutionKernels<T>.Supports(g))
+        {
+            DirectConvolutionKernels<T>.BackwardWeight(gradWeight, gradOutput, input, g);
+            return;
+        }
         int weightSize = checked(g.OutChannels * g.PatchSize);
         int workers = WorkerCount(g);
         // A patch narrower than a GEMM tile (a 3x3 kernel over one input channel: 9) would fill a fraction of each
@@ -90,13 +100,16 @@ internal static unsafe class ConvolutionKernels<T> where T : unmanaged, INumber<
         });
     }
 
-    static int WorkerCount(in Conv2dGeometry g) =>
+    internal static int WorkerCount(in Conv2dGeometry g) =>
         g.Batch > 1 && (long)g.Batch * g.OutChannels * g.OutPlane * g.PatchSize >= ParallelWork ? Math.Min(CpuThreads.Count, g.Batch) : 1;
 
     /// <summary>Runs body(unfolded-input buffer, image, worker) for every image, each worker with its own buffer.</summary>
-    static void RunOverImages(Conv2dGeometry g, Device device, int workers, Action<nint, int, int> body)
+    static void RunOverImages(Conv2dGeometry g, Device device, int workers, Action<nint, int, int> body) =>
+        RunOverImages(g, device, workers, g.IsPointwise ? 1 : (long)g.PatchSize * g.OutPlane, body);
+
+    /// <summary>Runs body(buffer, image, worker) for every image, each worker with its own buffer of <paramref name="colSize"/> elements.</summary>
+    internal static void RunOverImages(Conv2dGeometry g, Device device, int workers, long colSize, Action<nint, int, int> body)
     {
-        long colSize = g.IsPointwise ? 1 : (long)g.PatchSize * g.OutPlane;
         var dtype = typeof(T) == typeof(float) ? DType.Float32 : DType.Float64;
         var buffers = new Tensor[workers];
         for (int i = 0; i < workers; i++) buffers[i] = Tensor.Empty([colSize], dtype, device);
