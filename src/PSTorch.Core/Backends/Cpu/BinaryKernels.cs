@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using PSTorch.Ops;
 
 namespace PSTorch.Backends.Cpu;
@@ -12,10 +13,15 @@ internal interface IBinaryFunction<T> where T : unmanaged
     static abstract void Apply(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> d);
     static abstract void Apply(ReadOnlySpan<T> a, T b, Span<T> d);
     static abstract void Apply(T a, ReadOnlySpan<T> b, Span<T> d);
+    /// <summary>Whether <see cref="Apply(Vector512{T}, Vector512{T})"/> exists, for <see cref="InPlaceVectorLoop"/>.</summary>
+    static virtual bool HasVectorForm => false;
+    static virtual Vector512<T> Apply(Vector512<T> a, Vector512<T> b) => throw new NotSupportedException();
 }
 
 internal struct AddFunction<T> : IBinaryFunction<T> where T : unmanaged, INumber<T>
 {
+    public static bool HasVectorForm => true;
+    public static Vector512<T> Apply(Vector512<T> a, Vector512<T> b) => a + b;
     public static T Apply(T a, T b) => a + b;
     public static void Apply(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> d) => TensorPrimitives.Add(a, b, d);
     public static void Apply(ReadOnlySpan<T> a, T b, Span<T> d) => TensorPrimitives.Add(a, b, d);
@@ -24,6 +30,8 @@ internal struct AddFunction<T> : IBinaryFunction<T> where T : unmanaged, INumber
 
 internal struct SubFunction<T> : IBinaryFunction<T> where T : unmanaged, INumber<T>
 {
+    public static bool HasVectorForm => true;
+    public static Vector512<T> Apply(Vector512<T> a, Vector512<T> b) => a - b;
     public static T Apply(T a, T b) => a - b;
     public static void Apply(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> d) => TensorPrimitives.Subtract(a, b, d);
     public static void Apply(ReadOnlySpan<T> a, T b, Span<T> d) => TensorPrimitives.Subtract(a, b, d);
@@ -32,6 +40,8 @@ internal struct SubFunction<T> : IBinaryFunction<T> where T : unmanaged, INumber
 
 internal struct MulFunction<T> : IBinaryFunction<T> where T : unmanaged, INumber<T>
 {
+    public static bool HasVectorForm => true;
+    public static Vector512<T> Apply(Vector512<T> a, Vector512<T> b) => a * b;
     public static T Apply(T a, T b) => a * b;
     public static void Apply(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> d) => TensorPrimitives.Multiply(a, b, d);
     public static void Apply(ReadOnlySpan<T> a, T b, Span<T> d) => TensorPrimitives.Multiply(a, b, d);
@@ -40,6 +50,8 @@ internal struct MulFunction<T> : IBinaryFunction<T> where T : unmanaged, INumber
 
 internal struct DivFunction<T> : IBinaryFunction<T> where T : unmanaged, INumber<T>
 {
+    public static bool HasVectorForm => typeof(T) == typeof(float) || typeof(T) == typeof(double);
+    public static Vector512<T> Apply(Vector512<T> a, Vector512<T> b) => a / b;
     public static T Apply(T a, T b) => a / b;
     public static void Apply(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> d) => TensorPrimitives.Divide(a, b, d);
     public static void Apply(ReadOnlySpan<T> a, T b, Span<T> d) => TensorPrimitives.Divide(a, b, d);
@@ -101,6 +113,11 @@ internal unsafe struct BinaryRow<T, TFunction> : IRowKernel where T : unmanaged 
     public void Run(long n, nint* p, long* s)
     {
         T* o = (T*)p[0], a = (T*)p[1], b = (T*)p[2];
+        if (s[0] == 1 && TFunction.HasVectorForm && InPlaceVectorLoop.Supported<T>() && (o == a || o == b) && IsSpanOrScalar(s[1]) && IsSpanOrScalar(s[2]))
+        {
+            InPlaceVectorLoop.Binary<T, TFunction>(a, s[1], b, s[2], o, n);
+            return;
+        }
         if (s[0] == 1 && n <= int.MaxValue)
         {
             int len = (int)n;
@@ -111,6 +128,8 @@ internal unsafe struct BinaryRow<T, TFunction> : IRowKernel where T : unmanaged 
         long so = s[0], sa = s[1], sb = s[2];
         for (long i = 0; i < n; i++) o[i * so] = TFunction.Apply(a[i * sa], b[i * sb]);
     }
+
+    static bool IsSpanOrScalar(long stride) => stride == 1 || stride == 0;
 }
 
 /// <summary>Comparisons: bool (one byte, 0 or 1) results from numeric inputs.</summary>

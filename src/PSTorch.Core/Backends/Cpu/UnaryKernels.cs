@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using PSTorch.Ops;
 
 namespace PSTorch.Backends.Cpu;
@@ -10,22 +11,32 @@ internal interface IUnaryFunction<T> where T : unmanaged
 {
     static abstract T Apply(T x);
     static abstract void Apply(ReadOnlySpan<T> x, Span<T> d);
+    /// <summary>Whether <see cref="Apply(Vector512{T})"/> exists, for <see cref="InPlaceVectorLoop"/>.</summary>
+    static virtual bool HasVectorForm => false;
+    static virtual Vector512<T> Apply(Vector512<T> x) => throw new NotSupportedException();
 }
 
 internal struct NegFunction<T> : IUnaryFunction<T> where T : unmanaged, INumber<T>
 {
+    public static bool HasVectorForm => true;
+    public static Vector512<T> Apply(Vector512<T> x) => -x;
     public static T Apply(T x) => -x;
     public static void Apply(ReadOnlySpan<T> x, Span<T> d) => TensorPrimitives.Negate(x, d);
 }
 
 internal struct AbsFunction<T> : IUnaryFunction<T> where T : unmanaged, INumber<T>
 {
+    public static bool HasVectorForm => true;
+    public static Vector512<T> Apply(Vector512<T> x) => Vector512.Abs(x);
     public static T Apply(T x) => T.Abs(x);
     public static void Apply(ReadOnlySpan<T> x, Span<T> d) => TensorPrimitives.Abs(x, d);
 }
 
 internal struct ReluFunction<T> : IUnaryFunction<T> where T : unmanaged, INumber<T>
 {
+    public static bool HasVectorForm => true;
+    /// <summary>Spelled out rather than Vector512.Max, whose NaN and -0 handling changed between .NET 8 and 9.</summary>
+    public static Vector512<T> Apply(Vector512<T> x) => Vector512.ConditionalSelect(Vector512.GreaterThan(x, Vector512<T>.Zero) | ~Vector512.Equals(x, x), x, Vector512<T>.Zero);
     public static T Apply(T x) => T.IsNaN(x) ? x : x > T.Zero ? x : T.Zero;
     public static void Apply(ReadOnlySpan<T> x, Span<T> d) => TensorPrimitives.Max(x, T.Zero, d);
 }
@@ -97,6 +108,11 @@ internal unsafe struct UnaryRow<T, TFunction> : IRowKernel where T : unmanaged w
     public void Run(long n, nint* p, long* s)
     {
         T* o = (T*)p[0], x = (T*)p[1];
+        if (s[0] == 1 && s[1] == 1 && o == x && TFunction.HasVectorForm && InPlaceVectorLoop.Supported<T>())
+        {
+            InPlaceVectorLoop.Unary<T, TFunction>(x, o, n);
+            return;
+        }
         if (s[0] == 1 && s[1] == 1 && n <= int.MaxValue)
         {
             TFunction.Apply(new ReadOnlySpan<T>(x, (int)n), new Span<T>(o, (int)n));

@@ -1,0 +1,142 @@
+using PSTorch;
+using Xunit;
+
+namespace PSTorch.Tests.Engine;
+
+/// <summary>
+/// In-place elementwise ops on contiguous float tensors take a hand-vectorised loop (64 floats a step plus a
+/// scalar tail); these check it against double-precision references on lengths around the step, on views, on
+/// broadcast scalars and on NaN and signed zeros.
+/// </summary>
+public class InPlaceVectorLoopTests
+{
+    public static readonly TheoryData<int> Lengths = new() { 1, 15, 16, 17, 63, 64, 65, 1000003 };
+
+    static float[] Random(int n, int seed, float offset = 0)
+    {
+        var rng = new Random(seed);
+        var v = new float[n];
+        for (int i = 0; i < n; i++) v[i] = (float)(rng.NextDouble() * 4 - 2) + offset;
+        return v;
+    }
+
+    /// <summary>For +, -, *, / of floats, rounding the double result to float gives the correctly rounded float result, so equality is exact.</summary>
+    static void AssertExact(float[] expected, Tensor actual)
+    {
+        var got = actual.ToArray<float>();
+        Assert.Equal(expected.Length, got.Length);
+        for (int i = 0; i < got.Length; i++)
+            Assert.True(expected[i].Equals(got[i]), $"element {i}: expected {expected[i]:R}, got {got[i]:R}");
+    }
+
+    [Theory]
+    [MemberData(nameof(Lengths))]
+    public void Float32TensorTensorOpsMatchDoubleReference(int n)
+    {
+        float[] x = Random(n, 1), y = Random(n, 2, offset: 3); // y stays away from 0 for division
+        var ops = new (Func<Tensor, Tensor, Tensor> InPlace, Func<double, double, double> Reference)[]
+        {
+            ((a, b) => a.Add_(b), (p, q) => p + q),
+            ((a, b) => a.Sub_(b), (p, q) => p - q),
+            ((a, b) => a.Mul_(b), (p, q) => p * q),
+            ((a, b) => a.Div_(b), (p, q) => p / q),
+        };
+        foreach (var (inPlace, reference) in ops)
+        {
+            var a = Torch.FromArray(x);
+            var result = inPlace(a, Torch.FromArray(y));
+            Assert.Same(a, result);
+            AssertExact(x.Select((v, i) => (float)reference(v, y[i])).ToArray(), a);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Lengths))]
+    public void Float32TensorScalarOpsMatchDoubleReference(int n)
+    {
+        float[] x = Random(n, 3);
+        AssertExact(x.Select(v => (float)(v + (double)2.5f)).ToArray(), Torch.FromArray(x).Add_(2.5));
+        AssertExact(x.Select(v => (float)(v * (double)0.3f)).ToArray(), Torch.FromArray(x).Mul_(0.3));
+        AssertExact(x.Select(v => (float)(v / (double)7f)).ToArray(), Torch.FromArray(x).Div_(7.0));
+        // a one-element tensor broadcast over the output
+        AssertExact(x.Select(v => (float)(v - (double)1.25f)).ToArray(), Torch.FromArray(x).Sub_(Torch.FromArray(new[] { 1.25f })));
+    }
+
+    [Theory]
+    [MemberData(nameof(Lengths))]
+    public void Float64AndInt32InPlaceAddMatchReference(int n)
+    {
+        var rng = new Random(4);
+        double[] x = Enumerable.Range(0, n).Select(_ => rng.NextDouble() - 0.5).ToArray();
+        double[] y = Enumerable.Range(0, n).Select(_ => rng.NextDouble() * 1e-3).ToArray();
+        var a = Torch.FromArray(x).Add_(Torch.FromArray(y));
+        Assert.Equal(x.Select((v, i) => v + y[i]).ToArray(), a.ToArray<double>());
+
+        int[] p = Enumerable.Range(0, n).Select(i => i * 7 - 300).ToArray();
+        var ip = Torch.FromArray(p).Mul_(Torch.FromArray(p));
+        Assert.Equal(p.Select(v => v * v).ToArray(), ip.ToArray<int>());
+    }
+
+    [Theory]
+    [MemberData(nameof(Lengths))]
+    public void UnaryInPlaceOpsMatchReference(int n)
+    {
+        float[] x = Random(n, 5);
+        AssertExact(x.Select(v => v > 0 ? v : 0f).ToArray(), Torch.FromArray(x).Relu_());
+        AssertExact(x.Select(v => -v).ToArray(), Torch.FromArray(x).Neg_());
+        AssertExact(x.Select(MathF.Abs).ToArray(), Torch.FromArray(x).Abs_());
+        // the in-place and allocating forms agree
+        AssertExact(Torch.FromArray(x).Relu().ToArray<float>(), Torch.FromArray(x).Relu_());
+    }
+
+    [Fact]
+    public void ReluInPlaceKeepsNaNAndClearsNegativeZeroInTheVectorBody()
+    {
+        var x = new float[67];
+        for (int i = 0; i < x.Length; i++) x[i] = (i % 4) switch { 0 => float.NaN, 1 => -0f, 2 => float.NegativeInfinity, _ => float.PositiveInfinity };
+        var got = Torch.FromArray(x).Relu_().ToArray<float>();
+        for (int i = 0; i < x.Length; i++)
+        {
+            switch (i % 4)
+            {
+                case 0: Assert.True(float.IsNaN(got[i]), $"element {i}: {got[i]}"); break;
+                case 1: case 2: Assert.True(got[i] == 0 && !float.IsNegative(got[i]), $"element {i}: {got[i]:R} should be +0"); break;
+                default: Assert.Equal(float.PositiveInfinity, got[i]); break;
+            }
+        }
+    }
+
+    [Fact]
+    public void InPlaceOnContiguousViewLeavesTheRestOfTheBaseAlone()
+    {
+        const int n = 1000;
+        float[] x = Random(n, 6), y = Random(n, 7);
+        var baseTensor = Torch.FromArray(x);
+        // an offset, contiguous middle part: the vector loop starts at an unaligned address and stops short of the end
+        baseTensor.Narrow(0, 3, 997 - 3).Add_(Torch.FromArray(y).Narrow(0, 3, 997 - 3));
+        AssertExact(x.Select((v, i) => i >= 3 && i < 997 ? (float)(v + (double)y[i]) : v).ToArray(), baseTensor);
+    }
+
+    [Fact]
+    public void InPlaceOnStridedViewsUsesTheGeneralPath()
+    {
+        const int rows = 37, cols = 65;
+        float[] x = Random(rows * cols, 8), y = Random(rows * cols, 9);
+        var a = Torch.FromArray(x, [rows, cols]);
+        var b = Torch.FromArray(y, [cols, rows]);
+        // a transposed operand: the output is contiguous but the other input is not
+        a.Add_(b.T());
+        AssertExact(Enumerable.Range(0, rows * cols).Select(k => (float)(x[k] + (double)y[k % cols * rows + k / cols])).ToArray(), a);
+
+        // a transposed output: the first 33 columns of the base, relu'd in place
+        var c = Torch.FromArray(x, [rows, cols]);
+        c.T().Narrow(0, 0, 33).Relu_();
+        AssertExact(x.Select((v, k) => k % cols < 33 ? Math.Max(v, 0f) : v).ToArray(), c);
+
+        // a stride-2 output: the odd elements negated in place
+        float[] even = x[..(rows * cols - 1)];
+        var d = Torch.FromArray(even);
+        d.View(even.Length / 2, 2).Select(1, 1).Neg_();
+        AssertExact(even.Select((v, k) => k % 2 == 1 ? -v : v).ToArray(), d);
+    }
+}
