@@ -3,6 +3,8 @@ using Xunit;
 
 namespace PSTorch.Tests.Benchmark;
 
+// Torch.SetNumThreads is process-wide: classes that change it run one at a time.
+[Collection("NumThreads")]
 public class TimerTests
 {
     static readonly TimeSpan Short = TimeSpan.FromMilliseconds(1);

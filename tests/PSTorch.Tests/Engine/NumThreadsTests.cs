@@ -4,6 +4,8 @@ using Xunit;
 
 namespace PSTorch.Tests.Engine;
 
+// Torch.SetNumThreads is process-wide: classes that change it run one at a time.
+[Collection("NumThreads")]
 public class NumThreadsTests
 {
     /// <summary>Runs <paramref name="body"/> with the CPU thread count set, restoring the previous count after.</summary>

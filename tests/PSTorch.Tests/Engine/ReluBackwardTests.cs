@@ -4,6 +4,8 @@ using Xunit;
 namespace PSTorch.Tests.Engine;
 
 /// <summary>ReLU's one-pass backward kernel: the gradient where the output is positive, zero elsewhere (also at 0, NaN and where the gradient is NaN).</summary>
+// Torch.SetNumThreads is process-wide: classes that change it run one at a time.
+[Collection("NumThreads")]
 public class ReluBackwardTests
 {
     [Fact]

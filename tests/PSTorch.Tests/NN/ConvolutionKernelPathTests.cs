@@ -5,6 +5,8 @@ using Xunit;
 namespace PSTorch.Tests.NN;
 
 /// <summary>The convolution kernels' special paths (bias gradient kernel, threaded batches) against plain tensor ops.</summary>
+// Torch.SetNumThreads is process-wide: classes that change it run one at a time.
+[Collection("NumThreads")]
 public class ConvolutionKernelPathTests
 {
     [Theory]

@@ -4,6 +4,8 @@ using Xunit;
 
 namespace PSTorch.Tests.NN;
 
+// Torch.SetNumThreads is process-wide: classes that change it run one at a time.
+[Collection("NumThreads")]
 public class ConvolutionTests
 {
     /// <summary>Direct-loop conv2d (zero padding before, output size given) as the reference.</summary>

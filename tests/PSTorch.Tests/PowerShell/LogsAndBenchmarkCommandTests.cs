@@ -7,6 +7,8 @@ using Xunit;
 namespace PSTorch.Tests.PowerShell;
 
 /// <summary>Write-TensorBoard, Export-TrainingPlot and Measure-Op driven through a runspace that imports the module.</summary>
+// Torch.SetNumThreads is process-wide: classes that change it (Measure-Op -Threads) run one at a time.
+[Collection("NumThreads")]
 public sealed class LogsAndBenchmarkCommandTests(ModuleRunspace ps) : IClassFixture<ModuleRunspace>, IDisposable
 {
     readonly string dir = Directory.CreateTempSubdirectory("pstorch-logs-").FullName;
