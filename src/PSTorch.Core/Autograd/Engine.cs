@@ -134,10 +134,13 @@ internal static class Engine
             for (int i = 0; i < gradInputs.Length; i++)
             {
                 var g = gradInputs[i];
-                if (g == null || Array.IndexOf(gradOutputs, g) >= 0) continue;
+                if (g == null) continue;
                 bool repeated = false;
                 for (int j = 0; j < gradInputs.Length; j++) repeated |= j != i && ReferenceEquals(gradInputs[j], g);
-                if (!repeated) owned.Add(g);
+                // one object delivered to several nodes (AddBackward's [g, g]): the first to finish must not dispose
+                // it under the others, so the engine gives up ownership of it
+                if (repeated) owned.Remove(g);
+                else if (Array.IndexOf(gradOutputs, g) < 0) owned.Add(g);
             }
         foreach (var g in gradOutputs)
             if (g != null && Array.IndexOf(gradInputs, g) < 0) Release(g, owned);

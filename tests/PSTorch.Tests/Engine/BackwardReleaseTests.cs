@@ -111,4 +111,20 @@ public class SequentialReleaseTests
         Assert.Equal(new long[] { 3, 4 }, stash.Seen!.Shape);
         Assert.Equal(12, stash.Seen!.ToArray<float>().Length);
     }
+
+    [Fact]
+    public void AGradientDeliveredToSeveralNodes_IsNotDisposedUnderTheLaterOnes()
+    {
+        // AddBackward passes the (engine-made) root gradient on twice; the first MulBackward to finish must not free it.
+        var x = Torch.FromArray(new double[] { 1, 2, 3 }).RequiresGrad_();
+        (x.Sum() * 0.1 + x.Sum() * 0.2).Backward();
+        Assert.Equal(new[] { 0.3, 0.3, 0.3 }, x.Grad!.ToArray<double>().Select(v => Math.Round(v, 12)));
+
+        var y = Torch.FromArray(new double[] { 1, 2 }).RequiresGrad_();
+        var logp = y.LogSoftmax(0);
+        (logp.Sum() * 0.5 + logp.Sum() * 0.25 + (logp * 3).Sum()).Backward();
+        var p = y.Detach().Softmax(0).ToArray<double>();
+        Assert.Equal(new[] { 3.75 * (1 - 2 * p[0]), 3.75 * (1 - 2 * p[1]) }, y.Grad!.ToArray<double>().Select(v => Math.Round(v, 12)),
+            (a, b) => Math.Abs(a - b) < 1e-9);
+    }
 }

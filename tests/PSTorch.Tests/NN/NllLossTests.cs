@@ -131,4 +131,20 @@ public class NllLossTests
         Assert.StartsWith("weight tensor should be defined either for all 4 classes", Assert.Throws<ArgumentException>(() => Functional.NllLoss(logp, Torch.FromArray(new long[] { 0, 1, 2 }), Torch.Ones(3))).Message);
         Assert.Equal("avg is not a valid value for reduction", Assert.Throws<ArgumentException>(() => Functional.NllLoss(logp, Torch.FromArray(new long[] { 0, 1, 2 }), reduction: "avg")).Message);
     }
+
+    [Theory]
+    [InlineData("mean")]
+    [InlineData("sum")]
+    [InlineData("none")]
+    public void CrossEntropy_WithLabelSmoothing_Backward(string reduction)
+    {
+        Torch.ManualSeed(6);
+        var x = Torch.Randn([5, 4], DType.Float64, requiresGrad: true);
+        var target = Torch.FromArray(Targets);
+        var weight = Torch.FromArray(new[] { 0.5, 2, 1, 3 });
+        Assert.True(Torch.GradCheck(t => Functional.CrossEntropy(t[0], target, reduction: reduction, labelSmoothing: 0.1), [x]));
+        Assert.True(Torch.GradCheck(t => Functional.CrossEntropy(t[0], target, weight, ignoreIndex: 1, reduction: reduction, labelSmoothing: 0.2), [x]));
+        var loss = new CrossEntropyLoss(labelSmoothing: 0.1).Forward(x.To(DType.Float32).Detach().RequiresGrad_(), target);
+        loss.Backward();
+    }
 }
