@@ -3,12 +3,11 @@ namespace PSTorch.NN;
 /// <summary>Loss functions of torch.nn.functional (reduction: "mean" (default), "sum" or "none").</summary>
 public static partial class Functional
 {
-    static Tensor Reduce(Tensor loss, string reduction) => reduction switch
+    static Tensor Reduce(Tensor loss, string reduction) => ParseReduction(reduction) switch
     {
-        "mean" => loss.Mean(),
-        "sum" => loss.Sum(),
-        "none" => loss,
-        _ => throw new ArgumentException($"{reduction} is not a valid value for reduction"),
+        Backends.LossReduction.Mean => loss.Mean(),
+        Backends.LossReduction.Sum => loss.Sum(),
+        _ => loss,
     };
 
     static void CheckSameShape(Tensor input, Tensor target, string loss)
