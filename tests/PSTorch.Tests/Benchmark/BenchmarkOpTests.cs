@@ -3,6 +3,8 @@ using Xunit;
 
 namespace PSTorch.Tests.Benchmark;
 
+// A timer run with a thread count sets the process-wide Torch.SetNumThreads while it runs.
+[Collection("NumThreads")]
 public class BenchmarkOpTests
 {
     static readonly TimeSpan Short = TimeSpan.FromMilliseconds(1);

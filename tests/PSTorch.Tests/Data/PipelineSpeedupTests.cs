@@ -8,6 +8,8 @@ namespace PSTorch.Tests.Data;
 /// The shortcuts the image pipeline takes for speed give what the plain steps give: fused ToTensor + Normalize,
 /// the separable resampler, JPEG decoding at a reduced scale, and one kernel thread per loader worker.
 /// </summary>
+// Reads the process-wide Torch.GetNumThreads before and after loading, so it runs apart from tests that change it.
+[Collection("NumThreads")]
 public sealed class PipelineSpeedupTests
 {
     /// <summary>A width x height colour image with R = x-gradient, G = y-gradient, B = their mix (smooth, like a photo).</summary>
