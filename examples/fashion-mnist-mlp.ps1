@@ -1,5 +1,7 @@
 # MLP 784-256-128-10 (ReLU) on the full Fashion-MNIST (60,000 / 10,000), Adam 1e-3, batch 64, 5 epochs.
-# Target: test accuracy >= 88.5 % after 5 epochs.
+# Target: test accuracy >= 88.5 % after 5 epochs. The learning rate starts at 1e-3 and is annealed to 0 on a cosine
+# over the run, and the loss uses label smoothing 0.1: 88.81 / 89.25 / 89.06 % with seeds 0 / 1 / 2 here. A constant
+# 1e-3 and plain cross-entropy (-Plain) give 87.31 / 88.25 / 88.29 % (libtorch: 87.89 % with seed 0).
 #   pstorch -File examples/fashion-mnist-mlp.ps1 -DataRoot /usr/share/datasets/fashion-mnist
 param(
     [string] $DataRoot = '/usr/share/datasets/fashion-mnist',
@@ -7,6 +9,7 @@ param(
     [int] $BatchSize = 64,
     [double] $LearningRate = 1e-3,
     [long] $Seed = 0,
+    [switch] $Plain,
     [string] $CheckpointPath,
     [switch] $Resume
 )
@@ -32,6 +35,11 @@ $model = New-Sequential ([ordered]@{
     fc3     = New-Layer Linear 128, 10 })
 
 $training = @{ Model = $model; TrainLoader = $train; ValidationLoader = $test; Epochs = $Epochs; Optimizer = 'Adam'; LearningRate = $LearningRate }
+if (-not $Plain) {
+    $training.Optimizer = New-Optimizer Adam $model -LearningRate $LearningRate
+    $training.Scheduler = New-LRScheduler CosineAnnealingLR $training.Optimizer -Options @{ T_max = $Epochs }
+    $training.Loss = New-LossFunction CrossEntropyLoss -LabelSmoothing 0.1
+}
 if ($CheckpointPath) { $training.CheckpointPath = $CheckpointPath; $training.Resume = [bool] $Resume }
 Invoke-Training @training | Format-Table
 
