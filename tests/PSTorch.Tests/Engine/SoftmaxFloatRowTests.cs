@@ -4,7 +4,10 @@ using static PSTorch.Tests.Engine.TensorAssert;
 
 namespace PSTorch.Tests.Engine;
 
-/// <summary>The float32 last-dim softmax has its own vectorised row kernel: every row length (vector body and tail), many rows (parallel split).</summary>
+/// <summary>
+/// The float32 last-dim softmax has its own vectorised row kernels: every row length (vector body and tail), many
+/// rows (parallel split), and rows shorter than a vector taken a chunk of 256 rows at a time.
+/// </summary>
 public class SoftmaxFloatRowTests
 {
     static (double[] Softmax, double[] LogSoftmax) Reference(float[] x, int rows, int n)
@@ -35,6 +38,10 @@ public class SoftmaxFloatRowTests
     [InlineData(3, 31)]
     [InlineData(2, 33)]
     [InlineData(2, 47)]
+    [InlineData(601, 10)]
+    [InlineData(300, 15)]
+    [InlineData(257, 1)]
+    [InlineData(4000, 10)]
     [InlineData(64, 1024)]
     [InlineData(40, 1025)]
     public void MatchesDoubleReference(int rows, int n)
@@ -59,5 +66,25 @@ public class SoftmaxFloatRowTests
         Assert.Equal(0f, s[33]);
         Assert.Equal(1.0, s.Skip(17).Sum(v => (double)v), 5);
         Assert.Equal(float.NegativeInfinity, x.LogSoftmax(1).ToArray<float>()[33]);
+    }
+
+    [Fact]
+    public void ShortRowsKeepNaNAndInfinitiesPerRow()
+    {
+        var inf = float.NegativeInfinity;
+        var x = Torch.FromArray(new float[] { 1, float.NaN, 2, 3, 4, 5, 6, 7, 8, 9,
+                                              0, 1, 2, 3, 4, 5, 6, 7, 8, inf,
+                                              inf, inf, inf, inf, inf, inf, inf, inf, inf, inf,
+                                              0, 0, 0, 0, 0, 0, 0, 0, 0, 0 }, [4, 10]);
+        var s = x.Softmax(1).ToArray<float>();
+        var l = x.LogSoftmax(1).ToArray<float>();
+        Assert.All(s.Take(10), v => Assert.True(float.IsNaN(v)));
+        Assert.Equal(0f, s[19]);
+        Assert.Equal(inf, l[19]);
+        Assert.Equal(1.0, s.Skip(10).Take(10).Sum(v => (double)v), 5);
+        // a row of -inf only has no maximum to shift by: NaN, as in PyTorch
+        Assert.All(s.Skip(20).Take(10), v => Assert.True(float.IsNaN(v)));
+        Assert.All(s.Skip(30), v => Assert.Equal(0.1f, v, 6));
+        Assert.All(l.Skip(30), v => Assert.Equal(-MathF.Log(10), v, 5));
     }
 }

@@ -10,6 +10,8 @@ namespace PSTorch.Backends.Cpu;
 /// </summary>
 internal static unsafe class LogSoftmaxBackwardKernel<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
+    const int ShortRow = 16;
+
     public static void Run(T* g, T* y, T* gx, long outer, long n, long inner)
     {
         long total = outer * n * inner;
@@ -33,6 +35,14 @@ internal static unsafe class LogSoftmaxBackwardKernel<T> where T : unmanaged, IF
         for (long o = o0; o < o1; o++)
         {
             T* gb = g + o * blockSize, eb = gx + o * blockSize;
+            if (sum == null && n < ShortRow)
+            {
+                // a classifier's 10 logits: plain loops beat two span calls' set-up per row
+                T s = T.Zero;
+                for (int k = 0; k < n; k++) s += gb[k];
+                for (int k = 0; k < n; k++) eb[k] = gb[k] - eb[k] * s;
+                continue;
+            }
             if (sum == null)
             {
                 T s = TensorPrimitives.Sum(new ReadOnlySpan<T>(gb, (int)n));

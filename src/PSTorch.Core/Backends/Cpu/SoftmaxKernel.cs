@@ -29,6 +29,11 @@ internal static unsafe class SoftmaxKernel<T> where T : unmanaged, IFloatingPoin
         {
             if (typeof(T) == typeof(float) && n <= int.MaxValue && (Avx512F.IsSupported || (Avx2.IsSupported && Fma.IsSupported)))
             {
+                if (n < ShortRow && src != dst)
+                {
+                    FloatShortRows((float*)src + o0 * n, (float*)dst + o0 * n, o1 - o0, (int)n, log);
+                    return;
+                }
                 for (long o = o0; o < o1; o++) FloatRow((float*)src + o * n, (float*)dst + o * n, (int)n, log);
                 return;
             }
@@ -38,6 +43,61 @@ internal static unsafe class SoftmaxKernel<T> where T : unmanaged, IFloatingPoin
         var max = new T[inner];
         var sum = new T[inner];
         for (long o = o0; o < o1; o++) Columns(src + o * n * inner, dst + o * n * inner, n, (int)inner, max, sum, log);
+    }
+
+    /// <summary>Rows shorter than this (one 512-bit vector) go through <see cref="FloatShortRows"/>.</summary>
+    const int ShortRow = 16;
+    /// <summary>Rows per chunk of <see cref="FloatShortRows"/>: a chunk of 15-float rows stays within L1.</summary>
+    const int ShortRowChunk = 256;
+
+    /// <summary>
+    /// Rows shorter than a vector (a classifier's 10 logits): a padded vector exp per row would spend most of its
+    /// lanes and time on padding, so a chunk of rows is shifted by their maxima, exponentiated as one contiguous
+    /// span, then summed and scaled row by row. Same arithmetic, in the same order, as <see cref="FloatRow"/>.
+    /// x and y must not overlap: log-softmax reads x again after y holds the exponentials.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static void FloatShortRows(float* x, float* y, long rows, int n, bool log)
+    {
+        var max = stackalloc float[ShortRowChunk];
+        for (long r0 = 0; r0 < rows; r0 += ShortRowChunk)
+        {
+            int count = (int)Math.Min(ShortRowChunk, rows - r0);
+            float* xc = x + r0 * n, yc = y + r0 * n;
+            for (int r = 0; r < count; r++)
+            {
+                float* xr = xc + r * n, yr = yc + r * n;
+                float m = float.NegativeInfinity;
+                for (int k = 0; k < n; k++) m = MathF.Max(m, xr[k]);
+                max[r] = m;
+                for (int k = 0; k < n; k++) yr[k] = xr[k] - m;
+            }
+            FloatExpInPlace(yc, count * n);
+            for (int r = 0; r < count; r++)
+            {
+                float* xr = xc + r * n, yr = yc + r * n;
+                float sum = 0;
+                for (int k = 0; k < n; k++) sum += yr[k];
+                if (log) FloatShift(xr, yr, n, max[r], MathF.Log(sum));
+                else FloatScale(yr, n, 1f / sum);
+            }
+        }
+    }
+
+    /// <summary>y = exp(y) over a contiguous span, the tail through one padded vector.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void FloatExpInPlace(float* y, int n)
+    {
+        int i = 0;
+        if (Avx512F.IsSupported) for (; i <= n - 16; i += 16) VectorExp.Exp(Vector512.Load(y + i)).Store(y + i);
+        else for (; i <= n - 8; i += 8) VectorExp.Exp(Vector256.Load(y + i)).Store(y + i);
+        if (i == n) return;
+        var buffer = stackalloc float[16];
+        int count = n - i;
+        for (int k = 0; k < 16; k++) buffer[k] = k < count ? y[i + k] : 0f;
+        if (Avx512F.IsSupported) VectorExp.Exp(Vector512.Load(buffer)).Store(buffer);
+        else { VectorExp.Exp(Vector256.Load(buffer)).Store(buffer); VectorExp.Exp(Vector256.Load(buffer + 8)).Store(buffer + 8); }
+        for (int k = 0; k < count; k++) y[i + k] = buffer[k];
     }
 
     /// <summary>
