@@ -85,6 +85,31 @@ public class ConvolutionKernelPathTests
         }
     }
 
+    [Theory]
+    [InlineData(2, 3)]
+    [InlineData(2, 0)]
+    [InlineData(0, 5)]
+    public void NarrowPatchWeightGradientOfAnInfiniteInputIsInfiniteNotNaN(int row, int column)
+    {
+        var x = Torch.Randn([2, 1, 6, 6]);
+        x[1, 0, row, column] = float.PositiveInfinity;
+        var gy = Torch.Randn([2, 4, 6, 6]);
+        var w = Torch.Randn([4, 1, 3, 3], requiresGrad: true);
+        Functional.Conv2d(x, w, padding: 1).Backward(gy);
+        var grad = w.Grad!.ToArray<float>();
+        // tap (a, b) meets the infinite input at output (row - a + 1, column - b + 1) when that lies in the image,
+        // giving +-inf by the sign of the gradient there, and never otherwise
+        for (int o = 0; o < 4; o++)
+            for (int a = 0; a < 3; a++)
+                for (int b = 0; b < 3; b++)
+                {
+                    int i = row - a + 1, j = column - b + 1;
+                    float value = grad[(o * 3 + a) * 3 + b];
+                    if (i < 0 || i >= 6 || j < 0 || j >= 6) Assert.True(float.IsFinite(value), $"tap ({a}, {b}) of channel {o}: {value}");
+                    else Assert.Equal(gy[1, o, i, j].Item<float>() > 0 ? float.PositiveInfinity : float.NegativeInfinity, value);
+                }
+    }
+
     /// <summary>Direct loops: y[n, o, i, j] = sum over the group's channels and taps of x * w (zero padding).</summary>
     internal static double[] DirectConv2d(Tensor x, Tensor w, int ph, int pw, int dh, int dw, int groups, int oh, int ow)
     {

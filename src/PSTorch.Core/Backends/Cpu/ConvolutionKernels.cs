@@ -40,7 +40,9 @@ internal static unsafe class ConvolutionKernels<T> where T : unmanaged, INumber<
         if (DirectConvolutionKernels<T>.Supports(g))
         {
             DirectConvolutionKernels<T>.BackwardWeight(gradWeight, gradOutput, input, g);
-            return;
+            // The direct kernel also multiplies its padding columns' zero gradient by real inputs: an infinite input
+            // turns those products into NaN where PyTorch's sum has none, so such a result is computed again below.
+            if (!ContainsNaN(gradWeight.Ptr<T>(), gradWeight.Numel())) return;
         }
         int weightSize = checked(g.OutChannels * g.PatchSize);
         int workers = WorkerCount(g);
@@ -75,6 +77,13 @@ internal static unsafe class ConvolutionKernels<T> where T : unmanaged, INumber<
         }
         foreach (var partial in partials)
             if (!ReferenceEquals(partial, gradWeight)) partial.Dispose();
+    }
+
+    static bool ContainsNaN(T* values, long count)
+    {
+        for (long i = 0; i < count; i++)
+            if (T.IsNaN(values[i])) return true;
+        return false;
     }
 
     /// <summary>
