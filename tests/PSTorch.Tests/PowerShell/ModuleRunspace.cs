@@ -37,7 +37,7 @@ public sealed class ModuleRunspace : IDisposable
         return result.Succeeded ? result.Output : throw new ScriptFailedException(script, result);
     }
 
-    /// <summary>Runs the script and returns output and errors; a terminating error ends the script and is the last error.</summary>
+    /// <summary>Runs the script and returns output, errors and progress; a terminating error ends the script and is the last error.</summary>
     public ScriptResult InvokeWithErrors(string script, IDictionary<string, object?>? variables = null)
     {
         foreach (var (name, value) in variables ?? new Dictionary<string, object?>())
@@ -56,7 +56,7 @@ public sealed class ModuleRunspace : IDisposable
             errors.Add(terminating.ErrorRecord);
         }
         errors.InsertRange(0, ps.Streams.Error);
-        return new ScriptResult(output, errors);
+        return new ScriptResult(output, errors) { Progress = ps.Streams.Progress.ToList() };
     }
 
     public void Dispose() => _runspace.Dispose();

@@ -3,9 +3,11 @@ using System.Management.Automation;
 
 namespace PSTorch.Tests.PowerShell;
 
-/// <summary>What a script produced: its output and every error, the terminating one included.</summary>
+/// <summary>What a script produced: its output, every error (the terminating one included) and its progress records.</summary>
 public sealed record ScriptResult(Collection<PSObject> Output, IReadOnlyList<ErrorRecord> Errors)
 {
+    public IReadOnlyList<ProgressRecord> Progress { get; init; } = [];
+
     public bool Succeeded => Errors.Count == 0;
 
     /// <summary>Each error as pwsh would name it: message, error id, and where in the script.</summary>

@@ -52,6 +52,34 @@ public sealed class TrainingCmdletTests : IClassFixture<ModuleRunspace>, IDispos
     }
 
     [Fact]
+    public void ProgressShowsEpochsAndBatchesWithLossAndThroughputThenCompletes()
+    {
+        var result = ps.InvokeWithErrors(Setup + "\nInvoke-Training $model $train -Epochs 2 | Out-Null");
+        Assert.True(result.Succeeded, result.ErrorText);
+        var epochs = result.Progress.Where(r => r.ActivityId == 1 && r.RecordType == ProgressRecordType.Processing).ToArray();
+        var batches = result.Progress.Where(r => r.ActivityId == 2 && r.RecordType == ProgressRecordType.Processing).ToArray();
+        Assert.All(epochs, r => Assert.Equal("Training", r.Activity));
+        // each epoch's last batch is always shown (the ones in between are throttled to 10 a second)
+        Assert.Contains(epochs, r => r.StatusDescription == "Epoch 1/2" && r.PercentComplete == 0);
+        Assert.Contains(epochs, r => r.StatusDescription == "Epoch 2/2" && r.PercentComplete == 50);
+        Assert.All(batches, r => Assert.Equal(1, r.ParentActivityId));
+        var last = batches.Single(r => r.Activity == "Epoch 2" && r.PercentComplete == 100);
+        Assert.Matches(@"^Batch 5/5  loss \d+\.\d{4}  \d+ samples/s  lr 0\.001$", last.StatusDescription);
+        // both bars are closed at the end, the inner one first
+        var completed = result.Progress.Where(r => r.RecordType == ProgressRecordType.Completed).Select(r => r.ActivityId).ToArray();
+        Assert.Equal([2, 1], completed);
+        Assert.Equal(ProgressRecordType.Completed, result.Progress[^1].RecordType);
+    }
+
+    [Fact]
+    public void QuietWritesNoProgress()
+    {
+        var result = ps.InvokeWithErrors(Setup + "\nInvoke-Training $model $train -Epochs 2 -Quiet | Out-Null");
+        Assert.True(result.Succeeded, result.ErrorText);
+        Assert.Empty(result.Progress);
+    }
+
+    [Fact]
     public void RecordsExportToCsv()
     {
         Run("Invoke-Training $model $train -ValidationLoader $test -Epochs 2 -Quiet | Export-Csv history.csv");
