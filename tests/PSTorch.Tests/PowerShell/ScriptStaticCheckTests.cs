@@ -6,7 +6,7 @@ namespace PSTorch.Tests.PowerShell;
 
 /// <summary>
 /// The PowerShell scripts this repository ships and runs elsewhere (the Pester suite under a real pwsh, the examples,
-/// build.ps1) checked here without running them: they parse, and every call of a PSTorch cmdlet names parameters the
+/// build.ps1, the README's snippets) checked here without running them: they parse, and every call of a PSTorch cmdlet names parameters the
 /// cmdlet has, so a renamed parameter breaks `dotnet test` instead of the Pester run nobody sees here. Cmdlets whose
 /// parameters depend on their arguments (New-Layer Conv2d has -Padding) are asked with the call's literal arguments.
 /// </summary>
@@ -31,13 +31,39 @@ public sealed class ScriptStaticCheckTests : IClassFixture<ModuleRunspace>
             .Append(Path.Combine(root, "build.ps1"));
         var data = new TheoryData<string>();
         foreach (var file in files.Order(StringComparer.Ordinal)) data.Add(Path.GetRelativePath(root, file));
+        for (int i = 0; i < ReadmeBlocks().Count; i++) data.Add($"{ReadmeBlockPrefix}{i}");
         return data;
     }
 
-    static ScriptBlockAst Parse(string relativePath)
+    const string ReadmeBlockPrefix = "README.md powershell block ";
+
+    /// <summary>The README's ```powershell blocks: what a reader copies into a shell.</summary>
+    static List<string> ReadmeBlocks()
     {
-        var ast = Parser.ParseFile(Path.Combine(RepositoryPaths.Root, relativePath), out _, out var errors);
-        Assert.True(errors.Length == 0, string.Join(Environment.NewLine, errors.Select(e => $"{relativePath}:{e.Extent.StartLineNumber}: {e.Message}")));
+        var blocks = new List<string>();
+        List<string>? current = null;
+        foreach (var line in File.ReadLines(Path.Combine(RepositoryPaths.Root, "README.md")))
+        {
+            if (current is null && line.Trim() == "```powershell") current = [];
+            else if (current is not null && line.Trim() == "```") { blocks.Add(string.Join('\n', Commands(current))); current = null; }
+            else current?.Add(line);
+        }
+        return blocks;
+    }
+
+    /// <summary>A transcript's input lines (after "PS> " and the continuation prompt ">> "), or the whole block when it is a script.</summary>
+    static IEnumerable<string> Commands(List<string> block) =>
+        block.Any(l => l.StartsWith("PS> ", StringComparison.Ordinal))
+            ? block.Where(l => l.StartsWith("PS> ", StringComparison.Ordinal) || l.StartsWith(">> ", StringComparison.Ordinal)).Select(l => l[(l.StartsWith("PS> ", StringComparison.Ordinal) ? 4 : 3)..])
+            : block;
+
+    static ScriptBlockAst Parse(string script)
+    {
+        ParseError[] errors;
+        var ast = script.StartsWith(ReadmeBlockPrefix, StringComparison.Ordinal)
+            ? Parser.ParseInput(ReadmeBlocks()[int.Parse(script[ReadmeBlockPrefix.Length..])], out _, out errors)
+            : Parser.ParseFile(Path.Combine(RepositoryPaths.Root, script), out _, out errors);
+        Assert.True(errors.Length == 0, string.Join(Environment.NewLine, errors.Select(e => $"{script}:{e.Extent.StartLineNumber}: {e.Message}")));
         return ast;
     }
 
