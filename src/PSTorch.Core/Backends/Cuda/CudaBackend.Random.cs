@@ -17,10 +17,14 @@ internal sealed unsafe partial class CudaBackend
         Check(PstorchCuda.FillNormal(&d, mean, std, state.Seed, state.Offset, Stream));
     }
 
+    /// <summary>The kernel draws int64; another dtype receives them converted, as the CPU's int64 buffer is.</summary>
     public void FillRandint(Tensor dst, long low, long high, PhiloxState state)
     {
-        var d = Describe(dst, Enter(dst));
+        var device = Enter(dst);
+        using var drawn = dst.DType == DType.Int64 ? null : Tensor.Empty(dst.ShapeRef, DType.Int64, device);
+        var d = Describe(drawn ?? dst, device);
         Check(PstorchCuda.FillRandint(&d, low, high, state.Seed, state.Offset, Stream));
+        if (drawn != null) Copy(dst, drawn);
     }
 
     public void FillRandperm(Tensor dst, PhiloxState state) => throw NotImplemented("randperm");
