@@ -43,6 +43,9 @@ template <typename T> struct LinspaceElement {
     }
 };
 
+// Whether v is a whole number that int64 holds (without libm's floor: the library links no libm).
+bool is_whole_int64(double v) { return v >= -9.2e18 && v <= 9.2e18 && static_cast<double>(static_cast<int64_t>(v)) == v; }
+
 // The host-side value of a fill in dst's type (the same C cast the kernels use, done once).
 template <typename T> T host_value(double v) { return static_cast<T>(v); }
 template <> half host_value<half>(double v) { return __double2half(v); }
@@ -88,7 +91,7 @@ pst_status pst_fill(const pst_tensor* dst, double value, void* stream) {
 pst_status pst_fill_arange(const pst_tensor* dst, double start, double step, void* stream) {
     const pst_tensor* operands[1] = {dst};
     PST_CHECK(check_same_shapes(operands, "pst_fill_arange"));
-    if (dst->dtype == PST_INT64 && floor(start) == start && floor(step) == step)
+    if (dst->dtype == PST_INT64 && is_whole_int64(start) && is_whole_int64(step))
         return for_each_element(operands, ArangeInt64Element{static_cast<int64_t*>(dst->data), static_cast<int64_t>(start), static_cast<int64_t>(step)},
                                 as_stream(stream));
     return visit_all(dst->dtype, [&](auto tag) {

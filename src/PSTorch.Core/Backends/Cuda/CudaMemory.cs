@@ -43,6 +43,12 @@ internal static unsafe class CudaMemory
     {
         long bytes = src.Numel() * src.DType.ElementSize();
         if (bytes == 0) return;
+        if (src.IsCuda && dst.IsCuda)
+        {
+            // each device has its own legacy stream: the source's pending kernels finish before the peer copy reads it
+            CudaBackend.MakeCurrent(src.Device);
+            CudaBackend.Check(PstorchCuda.StreamSynchronize(CudaBackend.Stream));
+        }
         CudaBackend.MakeCurrent(dst.IsCuda ? dst.Device : src.Device);
         var kind = (src.IsCuda, dst.IsCuda) switch
         {
