@@ -41,9 +41,12 @@ public partial class Tensor
         if (!IsWrappedNumber) return To(device);
         var t = Empty([], DType, device);
         var w = new Tensor(t.storage, [], [], 0, DType, t.VersionCounter, shareStorage: false) { IsWrappedNumber = true };
-        // wrapped numbers are float64, int64 or bool: a fill kernel is exact for all but int64 beyond 2^53, which is copied
-        if (DType == DType.Int64) CudaMemory.CopyBetweenDevices(w, this);
-        else Backend.For(w).Fill(w, Convert.ToDouble(Item(), System.Globalization.CultureInfo.InvariantCulture));
+        // wrapped numbers are float64, int64 or bool: a fill kernel (queued, no wait) is exact for all but integers
+        // beyond 2^53, which are copied
+        const long Exact = 1L << 53;
+        var value = Item();
+        if (value is long l && (l > Exact || l < -Exact)) CudaMemory.CopyBetweenDevices(w, this);
+        else Backend.For(w).Fill(w, Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture));
         return w;
     }
 

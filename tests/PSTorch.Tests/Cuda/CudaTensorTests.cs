@@ -153,6 +153,8 @@ public sealed class CudaTensorTests
         var longs = Torch.Arange(10L).Cuda();
         Assert.Equal(DType.Int64, (longs * 3).DType);
         Assert.Equal(new long[] { 0, 3, 6, 9, 12, 15, 18, 21, 24, 27 }, (longs * 3).ToArray<long>());
+        // an integer beyond 2^53 does not survive a double: it reaches the device exactly
+        Assert.Equal(new long[] { (1L << 60) + 1, (1L << 60) + 2 }, (Torch.Arange(1L, 3L).Cuda() + (1L << 60)).ToArray<long>());
         // a zero-dimensional CPU tensor (not a wrapped number) also joins, with its own dtype category
         var scale = Torch.Scalar(3, DType.Float64);
         var y = g * scale;
