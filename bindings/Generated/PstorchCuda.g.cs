@@ -156,7 +156,7 @@ internal static unsafe partial class PstorchCuda
     public const string Library = "pstorch_cuda";
 
     /// <summary>Bumped whenever a declaration here changes; the C# side refuses a library built from another version.</summary>
-    public const int AbiVersion = 1;
+    public const int AbiVersion = 2;
 
     /// <summary>Most dimensions a pst_tensor describes.</summary>
     public const int MaxDims = 8;
@@ -273,6 +273,14 @@ internal static unsafe partial class PstorchCuda
     /// <summary>Every element of dst = value converted to dst's dtype.</summary>
     [LibraryImport(Library, EntryPoint = "pst_fill")]
     public static partial PstStatus Fill(PstTensor* dst, double value, void* stream);
+
+    /// <summary>dst[i] = start + i * step over the row-major index i (torch.arange), computed in double without a fused multiply-add (as the CPU does) and converted; in exact int64 arithmetic when dst is int64 and start and step are whole.</summary>
+    [LibraryImport(Library, EntryPoint = "pst_fill_arange")]
+    public static partial PstStatus FillArange(PstTensor* dst, double start, double step, void* stream);
+
+    /// <summary>numel(dst) points from start to end (torch.linspace): the first half counted from start, the rest back from end, so the last point is exactly end; computed in double and converted.</summary>
+    [LibraryImport(Library, EntryPoint = "pst_fill_linspace")]
+    public static partial PstStatus FillLinspace(PstTensor* dst, double start, double end, void* stream);
 
     [LibraryImport(Library, EntryPoint = "pst_unary")]
     public static partial PstStatus Unary(PstUnaryOp op, PstTensor* dst, PstTensor* src, void* stream);

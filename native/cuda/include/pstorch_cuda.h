@@ -47,7 +47,7 @@ extern "C" {
 #endif
 
 /// Bumped whenever a declaration here changes; the C# side refuses a library built from another version.
-#define PST_ABI_VERSION 1
+#define PST_ABI_VERSION 2
 /// Most dimensions a pst_tensor describes.
 #define PST_MAX_DIMS 8
 /// Bytes of pst_device_properties.name, NUL included.
@@ -246,6 +246,12 @@ PST_API pst_status pst_memset_async(void* dst, int32_t byte_value, uint64_t byte
 PST_API pst_status pst_copy(const pst_tensor* dst, const pst_tensor* src, void* stream);
 /// Every element of dst = value converted to dst's dtype.
 PST_API pst_status pst_fill(const pst_tensor* dst, double value, void* stream);
+/// dst[i] = start + i * step over the row-major index i (torch.arange), computed in double without a fused
+/// multiply-add (as the CPU does) and converted; in exact int64 arithmetic when dst is int64 and start and step are whole.
+PST_API pst_status pst_fill_arange(const pst_tensor* dst, double start, double step, void* stream);
+/// numel(dst) points from start to end (torch.linspace): the first half counted from start, the rest back from end,
+/// so the last point is exactly end; computed in double and converted.
+PST_API pst_status pst_fill_linspace(const pst_tensor* dst, double start, double end, void* stream);
 
 /* ---- elementwise ---- */
 

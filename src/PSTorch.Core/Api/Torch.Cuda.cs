@@ -1,6 +1,9 @@
+using PSTorch.Backends.Cuda;
+using PSTorch.Cuda.Bindings;
+
 namespace PSTorch;
 
-public static partial class Torch
+public static unsafe partial class Torch
 {
     /// <summary>torch.cuda: what CUDA devices this process can use.</summary>
     public static class Cuda
@@ -26,6 +29,49 @@ public static partial class Torch
 
         /// <summary>The driver's CUDA version ("12.4"), or null without a driver.</summary>
         public static string? DriverVersion() => CudaRuntime.DriverVersion == 0 ? null : CudaRuntime.FormatVersion(CudaRuntime.DriverVersion);
+
+        /// <summary>torch.cuda.memory_allocated(device): bytes held by live CUDA tensors of the device.</summary>
+        public static long MemoryAllocated(int device = 0) => MemoryStats(device).AllocatedBytes;
+
+        /// <summary>torch.cuda.max_memory_allocated(device): the peak of <see cref="MemoryAllocated"/> since the start or the last reset.</summary>
+        public static long MaxMemoryAllocated(int device = 0) => MemoryStats(device).MaxAllocatedBytes;
+
+        /// <summary>torch.cuda.memory_reserved(device): bytes the device's memory pool holds (live tensors and cached blocks).</summary>
+        public static long MemoryReserved(int device = 0) => MemoryStats(device).ReservedBytes;
+
+        /// <summary>torch.cuda.reset_peak_memory_stats(device).</summary>
+        public static void ResetPeakMemoryStats(int device = 0)
+        {
+            CudaBackend.EnsureUsable(new Device(DeviceType.Cuda, device));
+            CudaBackend.Check(PstorchCuda.MemoryResetPeak(device));
+        }
+
+        /// <summary>torch.cuda.empty_cache(): gives the cached, unused blocks of every device's pool back to the driver.</summary>
+        public static void EmptyCache()
+        {
+            for (int d = 0; d < CudaRuntime.Devices.Count; d++)
+            {
+                CudaBackend.EnsureUsable(new Device(DeviceType.Cuda, d));
+                CudaBackend.Check(PstorchCuda.EmptyCache(d));
+            }
+        }
+
+        /// <summary>torch.cuda.synchronize(device): waits for all work queued on the device.</summary>
+        public static void Synchronize(int device = 0)
+        {
+            var d = new Device(DeviceType.Cuda, device);
+            CudaBackend.For(d);
+            CudaBackend.MakeCurrent(d);
+            CudaBackend.Check(PstorchCuda.DeviceSynchronize());
+        }
+
+        static PstMemoryStats MemoryStats(int device)
+        {
+            CudaBackend.EnsureUsable(new Device(DeviceType.Cuda, device));
+            PstMemoryStats stats;
+            CudaBackend.Check(PstorchCuda.MemoryStatsGet(device, &stats));
+            return stats;
+        }
 
         /// <summary>The CUDA runtime PSTorch's kernels were built with (torch.version.cuda), or null when the library is not loadable.</summary>
         public static string? RuntimeVersion() => CudaRuntime.RuntimeVersion is int v ? CudaRuntime.FormatVersion(v) : null;

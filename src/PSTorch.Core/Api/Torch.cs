@@ -66,6 +66,9 @@ public static partial class Torch
     /// <summary>torch.where(condition, a, b): elements of a where condition is true, else of b (broadcast).</summary>
     public static Tensor Where(Tensor condition, Tensor a, Tensor b)
     {
+        (a, b) = Backend.Colocate(a, b);
+        (condition, a) = Backend.Colocate(condition, a);
+        (condition, b) = Backend.Colocate(condition, b);
         Backend.CheckSameDevice(condition, a, b);
         var shape = Shapes.Broadcast(Shapes.Broadcast(condition.ShapeRef, a.ShapeRef), b.ShapeRef);
         var dtype = Ops.Promotion.ResultType(a, b);

@@ -19,6 +19,7 @@ internal static class Binary
 
     public static Tensor Apply(BinaryOp op, Tensor a, Tensor b)
     {
+        (a, b) = Backend.Colocate(a, b);
         Backend.CheckSameDevice(a, b);
         var shape = Shapes.Broadcast(a.ShapeRef, b.ShapeRef);
         var (compute, result) = Types(op, a, b);
@@ -31,6 +32,7 @@ internal static class Binary
     /// <summary>a = a op b; b broadcasts to a's shape, the result must be castable to a's dtype.</summary>
     public static Tensor ApplyInPlace(BinaryOp op, Tensor a, Tensor b)
     {
+        if (b.Device != a.Device) b = Backend.Colocate(a, b).Item2;
         Backend.CheckSameDevice(a, b);
         var shape = Shapes.Broadcast(a.ShapeRef, b.ShapeRef);
         if (!shape.AsSpan().SequenceEqual(a.ShapeRef))

@@ -18,6 +18,9 @@ internal static class Clamp
         return tensors ? "ClampMaxBackward1" : "ClampMaxBackward0";
     }
 
+    /// <summary>A wrapped-number bound joins x on x's device.</summary>
+    static Tensor? OnDeviceOf(Tensor x, Tensor? bound) => bound == null || bound.Device == x.Device ? bound : Backend.Colocate(x, bound).Item2;
+
     static (long[] shape, DType dtype) Types(Tensor x, Tensor? min, Tensor? max)
     {
         if (min == null && max == null) throw new ArgumentException("torch.clamp: At least one of 'min' or 'max' must not be None");
@@ -42,6 +45,7 @@ internal static class Clamp
 
     public static Tensor Apply(Tensor x, Tensor? min, Tensor? max)
     {
+        (min, max) = (OnDeviceOf(x, min), OnDeviceOf(x, max));
         var (shape, dtype) = Types(x, min, max);
         var y = Tensor.Empty(shape, dtype, x.Device);
         using (GradMode.Set(false)) Compute(y, x, min, max);
@@ -51,6 +55,7 @@ internal static class Clamp
 
     public static Tensor ApplyInPlace(Tensor x, Tensor? min, Tensor? max)
     {
+        (min, max) = (OnDeviceOf(x, min), OnDeviceOf(x, max));
         var (shape, dtype) = Types(x, min, max);
         if (!shape.AsSpan().SequenceEqual(x.ShapeRef))
             throw new ArgumentException($"output with shape {Shapes.Format(x.ShapeRef)} doesn't match the broadcast shape {Shapes.Format(shape)}");

@@ -1,10 +1,11 @@
+using PSTorch.Backends.Cuda;
 using PSTorch.Memory;
 
 namespace PSTorch;
 
 /// <summary>
-/// A block of tensor memory shared by a tensor and its views. Freed when the last tensor using it is
-/// disposed, or by the finalizer when all of them became unreachable.
+/// A block of tensor memory shared by a tensor and its views: host memory, or device memory of a CUDA device.
+/// Freed when the last tensor using it is disposed, or by the finalizer when all of them became unreachable.
 /// </summary>
 public sealed unsafe class Storage
 {
@@ -14,10 +15,16 @@ public sealed unsafe class Storage
 
     internal Storage(long byteLength, Device device)
     {
-        if (device.Type != DeviceType.Cpu) CudaBackendMissing.Throw(device);
         ByteLength = byteLength;
-        Device = device;
-        pointer = CpuAllocator.Allocate(Math.Max(byteLength, 1), out capacity);
+        if (device.Type == DeviceType.Cpu)
+        {
+            Device = device;
+            pointer = CpuAllocator.Allocate(Math.Max(byteLength, 1), out capacity);
+            return;
+        }
+        Device = Tensor.Canonical(device);
+        capacity = Math.Max(byteLength, 1);
+        pointer = CudaMemory.Allocate(Device, capacity);
     }
 
     ~Storage() => FreeMemory();
@@ -48,6 +55,8 @@ public sealed unsafe class Storage
     {
         var p = pointer;
         pointer = null;
-        if (p != null) CpuAllocator.Free(p, capacity);
+        if (p == null) return;
+        if (Device.Type == DeviceType.Cpu) CpuAllocator.Free(p, capacity);
+        else CudaMemory.Free(Device, p, capacity);
     }
 }

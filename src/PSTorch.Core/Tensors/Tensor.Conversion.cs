@@ -20,12 +20,11 @@ public partial class Tensor
         return y;
     }
 
-    /// <summary>A tensor on another device.</summary>
+    /// <summary>A tensor on another device (this tensor itself when it is already there, as in PyTorch).</summary>
     public Tensor To(Device device)
     {
-        if (device == Device) return this;
-        Backend.For(device);
-        throw new NotSupportedException($"Copying from {Device} to {device} is not supported.");
+        device = Canonical(device);
+        return device == Device ? this : CopyToDevice(device);
     }
 
     /// <summary>to("cpu"), to("cuda:0"), to("float64"): a device or a dtype name.</summary>
@@ -63,7 +62,11 @@ public partial class Tensor
     /// <summary>Writes src (broadcast, converted) into this tensor without recording autograd.</summary>
     internal void CopyFrom(Tensor src)
     {
-        Backend.CheckSameDevice(this, src);
+        if (src.Device != Device)
+        {
+            CopyAcrossDevices(src);
+            return;
+        }
         Backend.For(this).Copy(this, src.BroadcastView(shape));
     }
 
@@ -73,6 +76,7 @@ public partial class Tensor
         Shapes.BroadcastStrides(src.shape, src.strides, shape);
         if (Ops.InPlace.MustRecord(this, src))
         {
+            if (src.Device != Device) src = src.To(Device);
             var result = src.To(DType).Expand(shape).Clone();
             return Ops.InPlace.Rebase(this, result);
         }
@@ -98,7 +102,7 @@ public partial class Tensor
     {
         if (Numel() != 1)
             throw new InvalidOperationException($"a Tensor with {Numel()} elements cannot be converted to Scalar");
-        var one = Contiguous().To(DType.IsFloatingPoint() ? DType.Float64 : DType == DType.Bool ? DType.Bool : DType.Int64);
+        var one = OnHost().Contiguous().To(DType.IsFloatingPoint() ? DType.Float64 : DType == DType.Bool ? DType.Bool : DType.Int64);
         unsafe
         {
             return one.DType switch
@@ -133,7 +137,7 @@ public partial class Tensor
     {
         if (sizeof(T) != DType.ElementSize())
             throw new ArgumentException($"ToArray<{typeof(T).Name}>() does not match dtype {DType.Name()}; convert with To() first.");
-        var c = Contiguous();
+        var c = OnHost().Contiguous();
         var r = new T[Numel()];
         new ReadOnlySpan<T>(c.DataPointer, r.Length).CopyTo(r);
         return r;

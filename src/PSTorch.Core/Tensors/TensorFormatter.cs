@@ -23,7 +23,7 @@ internal static class TensorFormatter
         var opts = Options;
         int indent = Prefix.Length;
         var suffixes = new List<string>();
-        var t = tensor.Device.Type == DeviceType.Cpu ? tensor : tensor.Cpu();
+        var t = tensor.OnHost();
         if (tensor.Device.Type != DeviceType.Cpu) suffixes.Add($"device='{tensor.Device}'");
         string body;
         if (t.Numel() == 0)

@@ -4,7 +4,7 @@ using PSTorch.Cuda.Bindings;
 namespace PSTorch.Tests.Cuda;
 
 /// <summary>
-/// Drives libpstorch_cuda directly (there is no CUDA tensor backend yet): device buffers filled from CPU
+/// Drives libpstorch_cuda directly, below the CUDA tensor backend: device buffers filled from CPU
 /// tensors, descriptors with any strides over them, and the results read back as CPU tensors to compare
 /// with the CPU backend. Tests using it carry Category=Cuda and are skipped where no device is present.
 /// </summary>

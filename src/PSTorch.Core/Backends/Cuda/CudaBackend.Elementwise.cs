@@ -1,0 +1,54 @@
+using PSTorch.Cuda.Bindings;
+using PSTorch.Ops;
+
+namespace PSTorch.Backends.Cuda;
+
+internal sealed unsafe partial class CudaBackend
+{
+    public void Unary(UnaryOp op, Tensor dst, Tensor src)
+    {
+        var device = Enter(dst);
+        var (d, s) = (Describe(dst, device), Describe(src, device));
+        Check(PstorchCuda.Unary(CudaOpCodes.Of(op), &d, &s, Stream));
+    }
+
+    public void Binary(BinaryOp op, Tensor dst, Tensor a, Tensor b)
+    {
+        var device = Enter(dst);
+        var (d, x, y) = (Describe(dst, device), Describe(a, device), Describe(b, device));
+        Check(PstorchCuda.Binary(CudaOpCodes.Of(op), &d, &x, &y, Stream));
+    }
+
+    public void Where(Tensor dst, Tensor cond, Tensor a, Tensor b)
+    {
+        var device = Enter(dst);
+        var (d, c, x, y) = (Describe(dst, device), Describe(cond, device), Describe(a, device), Describe(b, device));
+        Check(PstorchCuda.Where(&d, &c, &x, &y, Stream));
+    }
+
+    /// <summary>A copy within one device, converting the dtype (copies between devices are <see cref="CudaMemory.CopyBetweenDevices"/>).</summary>
+    public void Copy(Tensor dst, Tensor src)
+    {
+        var device = Enter(dst);
+        var (d, s) = (Describe(dst, device), Describe(src, device));
+        Check(PstorchCuda.Copy(&d, &s, Stream));
+    }
+
+    public void Fill(Tensor dst, double value)
+    {
+        var d = Describe(dst, Enter(dst));
+        Check(PstorchCuda.Fill(&d, value, Stream));
+    }
+
+    /// <summary>gradInput = output &gt; 0 ? gradOutput : 0, from the comparison and where kernels.</summary>
+    public void ReluBackward(Tensor gradInput, Tensor gradOutput, Tensor output)
+    {
+        var device = Enter(gradInput);
+        using var zero = Tensor.Empty([], output.DType, device);
+        Fill(zero, 0);
+        using var zeros = zero.AsStridedView(output.Shape, new long[output.NDim], 0);
+        using var positive = Tensor.Empty(output.ShapeRef, DType.Bool, device);
+        Binary(BinaryOp.Gt, positive, output, zeros);
+        Where(gradInput, positive, gradOutput, zeros);
+    }
+}

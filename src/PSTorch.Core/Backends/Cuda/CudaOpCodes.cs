@@ -1,0 +1,60 @@
+using PSTorch.Cuda.Bindings;
+using PSTorch.Ops;
+
+namespace PSTorch.Backends.Cuda;
+
+/// <summary>The one mapping from the engine's op and dtype enums to libpstorch_cuda's codes.</summary>
+internal static class CudaOpCodes
+{
+    /// <summary>pst_dtype's values are PSTorch.DType's by design (the header says so; a test checks every member).</summary>
+    public static PstDtype Of(DType dtype) => (PstDtype)(int)dtype;
+
+    public static PstUnaryOp Of(UnaryOp op) => op switch
+    {
+        UnaryOp.Neg => PstUnaryOp.Neg,
+        UnaryOp.Abs => PstUnaryOp.Abs,
+        UnaryOp.Relu => PstUnaryOp.Relu,
+        UnaryOp.Sign => PstUnaryOp.Sign,
+        UnaryOp.LogicalNot => PstUnaryOp.LogicalNot,
+        UnaryOp.Exp => PstUnaryOp.Exp,
+        UnaryOp.Log => PstUnaryOp.Log,
+        UnaryOp.Sqrt => PstUnaryOp.Sqrt,
+        UnaryOp.Rsqrt => PstUnaryOp.Rsqrt,
+        UnaryOp.Sin => PstUnaryOp.Sin,
+        UnaryOp.Cos => PstUnaryOp.Cos,
+        UnaryOp.Tanh => PstUnaryOp.Tanh,
+        UnaryOp.Sigmoid => PstUnaryOp.Sigmoid,
+        UnaryOp.Reciprocal => PstUnaryOp.Reciprocal,
+        _ => throw new NotSupportedException($"'{op}' is not implemented for cuda"),
+    };
+
+    public static PstBinaryOp Of(BinaryOp op) => op switch
+    {
+        BinaryOp.Add => PstBinaryOp.Add,
+        BinaryOp.Sub => PstBinaryOp.Sub,
+        BinaryOp.Mul => PstBinaryOp.Mul,
+        BinaryOp.Div => PstBinaryOp.Div,
+        BinaryOp.Pow => PstBinaryOp.Pow,
+        BinaryOp.Maximum => PstBinaryOp.Maximum,
+        BinaryOp.Minimum => PstBinaryOp.Minimum,
+        BinaryOp.Eq => PstBinaryOp.Eq,
+        BinaryOp.Ne => PstBinaryOp.Ne,
+        BinaryOp.Lt => PstBinaryOp.Lt,
+        BinaryOp.Le => PstBinaryOp.Le,
+        BinaryOp.Gt => PstBinaryOp.Gt,
+        BinaryOp.Ge => PstBinaryOp.Ge,
+        BinaryOp.LogicalAnd => PstBinaryOp.LogicalAnd,
+        BinaryOp.LogicalOr => PstBinaryOp.LogicalOr,
+        BinaryOp.LogicalXor => PstBinaryOp.LogicalXor,
+        _ => throw new NotSupportedException($"'{op}' is not implemented for cuda"),
+    };
+
+    public static PstReduceOp Of(ReduceOp op) => op switch
+    {
+        ReduceOp.Sum => PstReduceOp.Sum,
+        ReduceOp.Prod => PstReduceOp.Prod,
+        ReduceOp.Max => PstReduceOp.Max,
+        ReduceOp.Min => PstReduceOp.Min,
+        _ => throw new NotSupportedException($"'{op}' is not implemented for cuda"),
+    };
+}
