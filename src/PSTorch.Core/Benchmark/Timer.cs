@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using PSTorch.Backends;
 
 namespace PSTorch.Benchmark;
@@ -106,21 +105,14 @@ public sealed class Timer(Action action, string label = "", string description =
     Measurement Measure(double[] times, int callsPerRun) =>
         new(times, callsPerRun, Label, Description, Device, Torch.GetNumThreads(), Flops, Bytes);
 
-    /// <summary>Wall-clock timing of blocks of calls between two device synchronisations.</summary>
+    /// <summary>Timing of blocks of calls by the device's clock: the wall clock on the CPU, CUDA events on a GPU.</summary>
     readonly struct DeviceClock(Device device)
     {
         // resolving the backend first makes an unavailable device fail before anything runs
         readonly IBackend backend = Backend.For(device);
 
         /// <summary>Seconds for <paramref name="calls"/> calls, the device's queued work included.</summary>
-        public double Time(Action action, int calls)
-        {
-            backend.Synchronize();
-            long start = Stopwatch.GetTimestamp();
-            for (int i = 0; i < calls; i++) action();
-            backend.Synchronize();
-            return Stopwatch.GetElapsedTime(start).TotalSeconds;
-        }
+        public double Time(Action action, int calls) => backend.Time(device, action, calls);
 
         /// <summary>
         /// Warms up (at least 3 calls and the warm-up time, 50 ms by default, so the JIT and caches have settled), then
