@@ -65,6 +65,26 @@ public static unsafe partial class Torch
             CudaBackend.Check(PstorchCuda.DeviceSynchronize());
         }
 
+        /// <summary>
+        /// Whether float32 matmuls on CUDA may round their inputs to TF32 on tensor cores
+        /// (torch.backends.cuda.matmul.allow_tf32): off by default, so results match float32 on the CPU.
+        /// </summary>
+        public static bool AllowTF32
+        {
+            get
+            {
+                CudaBackend.EnsureUsable(new Device(DeviceType.Cuda, 0));
+                int allow;
+                CudaBackend.Check(PstorchCuda.GetAllowTf32(&allow));
+                return allow != 0;
+            }
+            set
+            {
+                CudaBackend.EnsureUsable(new Device(DeviceType.Cuda, 0));
+                CudaBackend.Check(PstorchCuda.SetAllowTf32(value ? 1 : 0));
+            }
+        }
+
         static PstMemoryStats MemoryStats(int device)
         {
             CudaBackend.EnsureUsable(new Device(DeviceType.Cuda, device));

@@ -20,6 +20,7 @@ public sealed unsafe class CudaBackendContractTests
         Assert.Contains(CudaRuntime.UnavailableReason!, e.Message);
         Assert.Throws<CudaUnavailableException>(() => Torch.Ones([2]).Cuda());
         Assert.Throws<CudaUnavailableException>(() => Torch.Cuda.MemoryAllocated());
+        Assert.Throws<CudaUnavailableException>(() => Torch.Cuda.AllowTF32 = true);
     }
 
     [Fact]

@@ -384,6 +384,31 @@ public sealed class CudaTensorTests
     }
 
     [Fact]
+    public void Tf32IsOffByDefaultAndOnlyRoundsWhenAllowed()
+    {
+        RequireCuda();
+        Assert.False(Torch.Cuda.AllowTF32);
+        var a = Random([256, 256], 81, DType.Float32);
+        var b = Random([256, 256], 82, DType.Float32);
+        var exact = a.To(DType.Float64).Mm(b.To(DType.Float64));
+        var strict = a.Cuda().Mm(b.Cuda()).Cpu().To(DType.Float64);
+        Torch.Cuda.AllowTF32 = true;
+        try
+        {
+            Assert.True(Torch.Cuda.AllowTF32);
+            var tf32 = a.Cuda().Mm(b.Cuda()).Cpu().To(DType.Float64);
+            // TF32 keeps 10 mantissa bits: its error is orders of magnitude above float32's, and still bounded
+            double strictError = (strict - exact).Abs().Max().Item<double>(), tf32Error = (tf32 - exact).Abs().Max().Item<double>();
+            Assert.True(strictError < 1e-3, $"float32 error {strictError}");
+            Assert.True(tf32Error < 0.5, $"TF32 error {tf32Error}");
+        }
+        finally
+        {
+            Torch.Cuda.AllowTF32 = false;
+        }
+    }
+
+    [Fact]
     public void IntegerMatMulIsRefused()
     {
         RequireCuda();
