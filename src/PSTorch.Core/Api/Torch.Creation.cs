@@ -32,7 +32,9 @@ public static partial class Torch
                 ? FromArray(nested.Floats, nested.Shape, target)
                 : FromArray(nested.Integers, nested.Shape, target);
         }
-        if (device is { } dev && dev != result.Device) result = result.To(dev);
+        // a tensor keeps its device (as torch.tensor(t) does); other data goes to the default device
+        var place = data is Tensor ? device ?? result.Device : OrDefault(device);
+        if (place != result.Device) result = result.To(place);
         return result.RequiresGrad_(requiresGrad);
     }
 
@@ -78,7 +80,7 @@ public static partial class Torch
         if ((step > 0 && end < start) || (step < 0 && end > start))
             throw new ArgumentException("upper bound and larger bound inconsistent with step sign");
         long n = (long)Math.Ceiling((end - start) / step);
-        var t = Tensor.Empty([n], dtype, device ?? Device.Cpu);
+        var t = Tensor.Empty([n], dtype, OrDefault(device));
         Backend.For(t).FillArange(t, start, step);
         return t.RequiresGrad_(requiresGrad);
     }
@@ -87,7 +89,7 @@ public static partial class Torch
     public static Tensor Linspace(double start, double end, long steps, DType? dtype = null, Device? device = null, bool requiresGrad = false)
     {
         if (steps < 0) throw new ArgumentException("number of steps must be non-negative");
-        var t = Tensor.Empty([steps], dtype ?? DTypes.DefaultFloat, device ?? Device.Cpu);
+        var t = Tensor.Empty([steps], dtype ?? DTypes.DefaultFloat, OrDefault(device));
         Backend.For(t).FillLinspace(t, start, end);
         return t.RequiresGrad_(requiresGrad);
     }

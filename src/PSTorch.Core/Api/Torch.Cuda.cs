@@ -20,30 +20,47 @@ public static unsafe partial class Torch
         /// <summary>torch.cuda.get_device_properties(i) for every visible device.</summary>
         public static IReadOnlyList<CudaDeviceInfo> Devices() => CudaRuntime.Devices;
 
-        /// <summary>torch.cuda.get_device_name(device).</summary>
-        public static string GetDeviceName(int device = 0)
+        static volatile int currentDevice;
+
+        /// <summary>
+        /// torch.cuda.set_device(device): the device that "cuda" without an index, and the functions here called without
+        /// one, mean from now on (process-wide; cuda:0 until set).
+        /// </summary>
+        public static void SetDevice(int device)
         {
-            CudaRuntime.EnsureAvailable(new Device(DeviceType.Cuda, device));
-            return CudaRuntime.Devices[device].Name;
+            CudaBackend.EnsureUsable(new Device(DeviceType.Cuda, device));
+            currentDevice = device;
+        }
+
+        /// <summary>torch.cuda.current_device().</summary>
+        public static int CurrentDevice() => currentDevice;
+
+        /// <summary>torch.cuda.get_device_name(device).</summary>
+        public static string GetDeviceName(int? device = null)
+        {
+            int d = device ?? currentDevice;
+            CudaRuntime.EnsureAvailable(new Device(DeviceType.Cuda, d));
+            return CudaRuntime.Devices[d].Name;
         }
 
         /// <summary>The driver's CUDA version ("12.4"), or null without a driver.</summary>
         public static string? DriverVersion() => CudaRuntime.DriverVersion == 0 ? null : CudaRuntime.FormatVersion(CudaRuntime.DriverVersion);
 
         /// <summary>torch.cuda.memory_allocated(device): bytes held by live CUDA tensors of the device.</summary>
-        public static long MemoryAllocated(int device = 0) => MemoryStats(device).AllocatedBytes;
+        public static long MemoryAllocated(int? device = null) => MemoryStats(device ?? currentDevice).AllocatedBytes;
 
         /// <summary>torch.cuda.max_memory_allocated(device): the peak of <see cref="MemoryAllocated"/> since the start or the last reset.</summary>
-        public static long MaxMemoryAllocated(int device = 0) => MemoryStats(device).MaxAllocatedBytes;
+        public static long MaxMemoryAllocated(int? device = null) => MemoryStats(device ?? currentDevice).MaxAllocatedBytes;
 
         /// <summary>torch.cuda.memory_reserved(device): bytes the device's memory pool holds (live tensors and cached blocks).</summary>
-        public static long MemoryReserved(int device = 0) => MemoryStats(device).ReservedBytes;
+        public static long MemoryReserved(int? device = null) => MemoryStats(device ?? currentDevice).ReservedBytes;
 
         /// <summary>torch.cuda.reset_peak_memory_stats(device).</summary>
-        public static void ResetPeakMemoryStats(int device = 0)
+        public static void ResetPeakMemoryStats(int? device = null)
         {
-            CudaBackend.EnsureUsable(new Device(DeviceType.Cuda, device));
-            CudaBackend.Check(PstorchCuda.MemoryResetPeak(device));
+            int d = device ?? currentDevice;
+            CudaBackend.EnsureUsable(new Device(DeviceType.Cuda, d));
+            CudaBackend.Check(PstorchCuda.MemoryResetPeak(d));
         }
 
         /// <summary>torch.cuda.empty_cache(): gives the cached, unused blocks of every device's pool back to the driver.</summary>
@@ -57,9 +74,9 @@ public static unsafe partial class Torch
         }
 
         /// <summary>torch.cuda.synchronize(device): waits for all work queued on the device.</summary>
-        public static void Synchronize(int device = 0)
+        public static void Synchronize(int? device = null)
         {
-            var d = new Device(DeviceType.Cuda, device);
+            var d = new Device(DeviceType.Cuda, device ?? currentDevice);
             CudaBackend.For(d);
             CudaBackend.MakeCurrent(d);
             CudaBackend.Check(PstorchCuda.DeviceSynchronize());

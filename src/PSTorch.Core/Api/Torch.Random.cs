@@ -18,7 +18,7 @@ public static partial class Torch
     public static byte[] GetRngState() => DefaultGenerator.GetState();
     public static void SetRngState(byte[] state) => DefaultGenerator.SetState(state);
 
-    static Tensor NewForRandom(long[] shape, DType dtype, Device? device) => Tensor.Empty(shape, dtype, device ?? Device.Cpu);
+    static Tensor NewForRandom(long[] shape, DType dtype, Device? device) => Tensor.Empty(shape, dtype, OrDefault(device));
 
     /// <summary>torch.rand: uniform in [0, 1).</summary>
     public static Tensor Rand(long[] shape, DType? dtype = null, Device? device = null, bool requiresGrad = false, Generator? generator = null) =>
@@ -60,7 +60,7 @@ public static partial class Torch
     public static Tensor Randperm(long n, DType? dtype = null, Device? device = null, bool requiresGrad = false, Generator? generator = null)
     {
         if (n < 0) throw new ArgumentException($"n must be non-negative, got {n}");
-        var t = Tensor.Empty([n], DType.Int64, device ?? Device.Cpu);
+        var t = Tensor.Empty([n], DType.Int64, OrDefault(device));
         Backends.Backend.For(t).FillRandperm(t, RandomFill.Resolve(generator).Reserve(RandomLayout.BlocksFor64(n)));
         return t.To(dtype ?? DType.Int64).RequiresGrad_(requiresGrad);
     }

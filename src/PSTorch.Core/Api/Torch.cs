@@ -26,13 +26,13 @@ public static partial class Torch
     public static bool IsGradEnabled() => GradMode.IsEnabled;
 
     public static Tensor Empty(long[] shape, DType? dtype = null, Device? device = null, bool requiresGrad = false) =>
-        Tensor.Empty(shape, dtype ?? DTypes.DefaultFloat, device ?? Device.Cpu).RequiresGrad_(requiresGrad);
+        Tensor.Empty(shape, dtype ?? DTypes.DefaultFloat, OrDefault(device)).RequiresGrad_(requiresGrad);
 
     public static Tensor Empty(params long[] shape) => Empty(shape, null);
 
     public static Tensor Full(long[] shape, double value, DType? dtype = null, Device? device = null, bool requiresGrad = false)
     {
-        var t = Tensor.Empty(shape, dtype ?? DTypes.DefaultFloat, device ?? Device.Cpu);
+        var t = Tensor.Empty(shape, dtype ?? DTypes.DefaultFloat, OrDefault(device));
         Backend.For(t).Fill(t, value);
         return t.RequiresGrad_(requiresGrad);
     }

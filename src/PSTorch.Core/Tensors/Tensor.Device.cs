@@ -7,9 +7,9 @@ namespace PSTorch;
 /// <summary>Moving tensors between the host and CUDA devices, and reading a device tensor's elements on the host.</summary>
 public partial class Tensor
 {
-    /// <summary>The device a tensor lives on when this one is asked for: "cuda" is cuda:0.</summary>
+    /// <summary>The device a tensor lives on when this one is asked for: "cuda" is the current CUDA device (cuda:0 unless set).</summary>
     internal static Device Canonical(Device device) =>
-        device.Type == DeviceType.Cuda && device.Index < 0 ? new Device(DeviceType.Cuda, 0) : device;
+        device.Type == DeviceType.Cuda && device.Index < 0 ? new Device(DeviceType.Cuda, Torch.Cuda.CurrentDevice()) : device;
 
     /// <summary>A copy on another device; the gradient goes back to this tensor's device (ToCopyBackward0).</summary>
     Tensor CopyToDevice(Device device)

@@ -46,8 +46,8 @@ internal sealed unsafe partial class CudaBackend : IBackend
             : $"libpstorch_cuda was built for ABI version {version} but this PSTorch needs version {PstorchCuda.AbiVersion}; rebuild native/cuda";
     }
 
-    /// <summary>cuda -> 0, cuda:N -> N.</summary>
-    internal static int Ordinal(Device device) => Math.Max(device.Index, 0);
+    /// <summary>cuda -> the current device (Torch.Cuda.SetDevice), cuda:N -> N.</summary>
+    internal static int Ordinal(Device device) => device.Index >= 0 ? device.Index : Torch.Cuda.CurrentDevice();
 
     /// <summary>Makes the device current on this thread (pst_set_device is only called when it changes).</summary>
     internal static void MakeCurrent(Device device)
