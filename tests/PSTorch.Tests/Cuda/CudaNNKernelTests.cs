@@ -124,7 +124,7 @@ public sealed unsafe class CudaNNKernelTests
         DeviceBuffer.Check(PstorchCuda.MaxPool2dBackward(Code(dtype), dgx.Pointer, dgy.Pointer, (long*)di.Pointer, &native, null));
         Close(y, Download(dy, y), 0, 0);
         Assert.Equal(indices.ToArray<long>(), Download(di, indices).ToArray<long>());
-        // the gather adds in the CPU's order: equal up to rounding only where the CPU's 2x2 fast path reorders nothing
+        // the gather adds each input's gradients in the CPU's (row-major output) order
         Close(gx, Download(dgx, gx), 1e-6, 1e-7);
     }
 
