@@ -105,6 +105,14 @@ internal enum PstReduceOp
     Argmin = 6,
 }
 
+/// <summary>Loss reductions; the values are those of PSTorch's LossReduction.</summary>
+internal enum PstReduction
+{
+    None = 0,
+    Mean = 1,
+    Sum = 2,
+}
+
 /// <summary>A strided view of device memory.</summary>
 [StructLayout(LayoutKind.Sequential)]
 internal unsafe struct PstTensor
@@ -148,6 +156,44 @@ internal unsafe struct PstMemoryStats
     public long AllocationCount;
     /// <summary>Allocations that succeeded only after cached blocks were released.</summary>
     public long RetryCount;
+}
+
+/// <summary>2-d pooling over `planes` independent contiguous [in_height, in_width] planes giving [out_height, out_width] planes (PSTorch's Pool2dGeometry). Padding is added before the first row/column; the output sizes already account for ceil_mode. Adaptive pooling reads only planes and the in/out sizes.</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal unsafe struct PstPool2dGeometry
+{
+    public long Planes;
+    public int InHeight;
+    public int InWidth;
+    public int OutHeight;
+    public int OutWidth;
+    public int KernelHeight;
+    public int KernelWidth;
+    public int StrideHeight;
+    public int StrideWidth;
+    public int PaddingHeight;
+    public int PaddingWidth;
+    public int DilationHeight;
+    public int DilationWidth;
+}
+
+/// <summary>One group of a 2-d convolution as im2col/col2im see it: `channels` input channels (InChannels / Groups; the caller offsets the pointers by group) of contiguous [in_height, in_width] planes, and the output size.</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal unsafe struct PstConv2dGeometry
+{
+    public int Channels;
+    public int InHeight;
+    public int InWidth;
+    public int OutHeight;
+    public int OutWidth;
+    public int KernelHeight;
+    public int KernelWidth;
+    public int StrideHeight;
+    public int StrideWidth;
+    public int PaddingHeight;
+    public int PaddingWidth;
+    public int DilationHeight;
+    public int DilationWidth;
 }
 
 /// <summary>The functions of libpstorch_cuda (see native/cuda/include/pstorch_cuda.h for their contracts).</summary>
@@ -334,4 +380,100 @@ internal static unsafe partial class PstorchCuda
     /// <summary>Row-major batched GEMM: C[i] = alpha * op(A[i]) @ op(B[i]) + beta * C[i], op = transpose when trans_ is nonzero; op(A) is m x k, op(B) is k x n, C is m x n; ld* are row strides and stride_* batch strides, in elements. float32, float64, float16 and bfloat16 (the half types accumulate in float32).</summary>
     [LibraryImport(Library, EntryPoint = "pst_gemm_strided_batched")]
     public static partial PstStatus GemmStridedBatched(PstDtype dtype, int transA, int transB, long m, long n, long k, double alpha, void* a, long lda, long strideA, void* b, long ldb, long strideB, double beta, void* c, long ldc, long strideC, long batch, void* stream);
+
+    /// <summary>relu's gradient over n elements: grad_input = output &gt; 0 ? grad_output : 0 (threshold_backward; a NaN output gives 0). relu's input may stand for its output (the sign is the same).</summary>
+    [LibraryImport(Library, EntryPoint = "pst_relu_backward")]
+    public static partial PstStatus ReluBackward(PstDtype dtype, void* gradInput, void* gradOutput, void* output, long n, void* stream);
+
+    /// <summary>output = gelu(input) over n elements: x * (1 + erf(x / sqrt 2)) / 2, or with tanh_approximation nonzero 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))). Computed in double for float64, in float otherwise.</summary>
+    [LibraryImport(Library, EntryPoint = "pst_gelu")]
+    public static partial PstStatus Gelu(PstDtype dtype, void* output, void* input, long n, int tanhApproximation, void* stream);
+
+    /// <summary>grad_input = grad_output * gelu'(input) over n elements (same forms and precision as pst_gelu).</summary>
+    [LibraryImport(Library, EntryPoint = "pst_gelu_backward")]
+    public static partial PstStatus GeluBackward(PstDtype dtype, void* gradInput, void* gradOutput, void* input, long n, int tanhApproximation, void* stream);
+
+    /// <summary>Window maxima and int64 indices (h * in_width + w within the plane, PyTorch's). A larger value or any NaN takes the place (the last NaN's index wins); a window of -inf keeps its first element's index.</summary>
+    [LibraryImport(Library, EntryPoint = "pst_max_pool2d")]
+    public static partial PstStatus MaxPool2d(PstDtype dtype, void* output, long* indices, void* input, PstPool2dGeometry* geometry, void* stream);
+
+    /// <summary>grad_input (every element written, no zero-fill needed) = the sum of the grad_output elements whose index points at it, added in row-major output order (deterministic; no atomics).</summary>
+    [LibraryImport(Library, EntryPoint = "pst_max_pool2d_backward")]
+    public static partial PstStatus MaxPool2dBackward(PstDtype dtype, void* gradInput, void* gradOutput, long* indices, PstPool2dGeometry* geometry, void* stream);
+
+    /// <summary>Window means (no dilation). The divisor is divisor_override if positive, else the window size clipped to the padded input (count_include_pad nonzero) or to the input itself.</summary>
+    [LibraryImport(Library, EntryPoint = "pst_avg_pool2d")]
+    public static partial PstStatus AvgPool2d(PstDtype dtype, void* output, void* input, PstPool2dGeometry* geometry, int countIncludePad, long divisorOverride, void* stream);
+
+    /// <summary>grad_input (every element written) = the sum over the windows holding it of grad_output / divisor.</summary>
+    [LibraryImport(Library, EntryPoint = "pst_avg_pool2d_backward")]
+    public static partial PstStatus AvgPool2dBackward(PstDtype dtype, void* gradInput, void* gradOutput, PstPool2dGeometry* geometry, int countIncludePad, long divisorOverride, void* stream);
+
+    /// <summary>Means over the windows [floor(i * in / out), ceil((i + 1) * in / out)) of each dim.</summary>
+    [LibraryImport(Library, EntryPoint = "pst_adaptive_avg_pool2d")]
+    public static partial PstStatus AdaptiveAvgPool2d(PstDtype dtype, void* output, void* input, PstPool2dGeometry* geometry, void* stream);
+
+    /// <summary>grad_input (every element written) = the sum over the windows holding it of grad_output / window size.</summary>
+    [LibraryImport(Library, EntryPoint = "pst_adaptive_avg_pool2d_backward")]
+    public static partial PstStatus AdaptiveAvgPool2dBackward(PstDtype dtype, void* gradInput, void* gradOutput, PstPool2dGeometry* geometry, void* stream);
+
+    /// <summary>For each of `batch` images (image b at input + b * input_batch_stride, col + b * col_batch_stride, in elements): col[(c * kernel_height + ki) * kernel_width + kj, oh * out_width + ow] = input[c, oh * stride_h - pad_h + ki * dilation_h, ow * stride_w - pad_w + kj * dilation_w], 0 outside the input. col of one image is [channels * kernel_height * kernel_width, out_height * out_width], the GEMM operand.</summary>
+    [LibraryImport(Library, EntryPoint = "pst_im2col")]
+    public static partial PstStatus Im2col(PstDtype dtype, void* col, void* input, PstConv2dGeometry* geometry, long batch, long inputBatchStride, long colBatchStride, void* stream);
+
+    /// <summary>The adjoint of pst_im2col: every input element [channels, in_height, in_width] of each image is WRITTEN (not accumulated) with the sum of the col entries read from it, added in (ki, kj) order as the CPU does.</summary>
+    [LibraryImport(Library, EntryPoint = "pst_col2im")]
+    public static partial PstStatus Col2im(PstDtype dtype, void* input, void* col, PstConv2dGeometry* geometry, long batch, long inputBatchStride, long colBatchStride, void* stream);
+
+    /// <summary>dst[c] = the sum of contiguous src [batch, channels, plane] over batch and plane (conv and batch-norm bias gradients); accumulated in double for float64, float otherwise.</summary>
+    [LibraryImport(Library, EntryPoint = "pst_channel_sum")]
+    public static partial PstStatus ChannelSum(PstDtype dtype, void* dst, void* src, long batch, long channels, long plane, void* stream);
+
+    /// <summary>nll_loss of contiguous log_probs [rows, classes] with int64 target [rows] and optional weight [classes] (NULL: 1): loss_i = -weight[t] * log_probs[i, t], t = target[i], 0 where t == ignore_index. output is [rows] for PST_REDUCTION_NONE, else a scalar (sum, or sum / total_weight for mean); with a reduction, total_weight (a scalar, may be NULL) = the sum of the weights of the rows that count (not written for none). Sums are taken in double. A target outside [0, classes) other than ignore_index counts as ignored and sets *invalid_target (a device int32 the caller zeroes beforehand and reads when it synchronises; PyTorch raises "Target t is out of bounds."); invalid_target may be NULL.</summary>
+    [LibraryImport(Library, EntryPoint = "pst_nll_loss")]
+    public static partial PstStatus NllLoss(PstDtype dtype, void* output, void* totalWeight, void* logProbs, long* target, void* weight, long rows, long classes, long ignoreIndex, PstReduction reduction, int* invalidTarget, void* stream);
+
+    /// <summary>grad_input [rows, classes] (every element written) = -weight[t] * g at [i, t], 0 elsewhere, with g = grad_output[i] (none), grad_output[0] / total_weight[0] (mean) or grad_output[0] (sum). Rows with an ignored or invalid target are 0.</summary>
+    [LibraryImport(Library, EntryPoint = "pst_nll_loss_backward")]
+    public static partial PstStatus NllLossBackward(PstDtype dtype, void* gradInput, void* gradOutput, long* target, void* weight, void* totalWeight, long rows, long classes, long ignoreIndex, PstReduction reduction, void* stream);
+
+    /// <summary>cross_entropy of contiguous logits [rows, classes] against int64 class indices, fused with the log-softmax: per row, lse = logsumexp(logits[i]) and loss_i = (1 - s) * nll_i + s / classes * smooth_i with s = label_smoothing, nll_i = -w[t] (x_t - lse), smooth_i = -sum_j w[j] (x_j - lse) (the smooth term is skipped when s == 0), both 0 for an ignored row. Reduction and total_weight as pst_nll_loss (mean divides both terms by total_weight, as torch.nn.functional.cross_entropy). lse [rows] is written for the backward; it is float64 for float64 logits and float32 otherwise. invalid_target as pst_nll_loss. With a reduction the kernel runs as one block (sums in double, deterministic): right for classifier batches, slow for millions of rows.</summary>
+    [LibraryImport(Library, EntryPoint = "pst_cross_entropy")]
+    public static partial PstStatus CrossEntropy(PstDtype dtype, void* output, void* totalWeight, void* lse, void* logits, long* target, void* weight, long rows, long classes, long ignoreIndex, double labelSmoothing, PstReduction reduction, int* invalidTarget, void* stream);
+
+    /// <summary>grad_logits [rows, classes] (every element written) = g_i * ((1 - s) w[t] (p_k - [k == t]) + s / classes (W p_k - w[k])) with p = exp(x - lse), W = sum_j w[j], g_i as pst_nll_loss_backward; 0 for ignored or invalid rows.</summary>
+    [LibraryImport(Library, EntryPoint = "pst_cross_entropy_backward")]
+    public static partial PstStatus CrossEntropyBackward(PstDtype dtype, void* gradLogits, void* gradOutput, void* logits, void* lse, long* target, void* weight, void* totalWeight, long rows, long classes, long ignoreIndex, double labelSmoothing, PstReduction reduction, void* stream);
+
+    /// <summary>Batch normalisation of contiguous input [batch, channels, plane]. The per-channel tensors (weight, bias, running_mean, running_var, save_mean, save_invstd) are float64 for float64 input and float32 otherwise; weight and bias may be NULL (1 and 0). training nonzero: the batch mean and biased variance (two-pass) normalise, save_mean/save_invstd receive them (invstd = 1 / sqrt(var + eps)) and the running statistics, when not NULL, become (1 - momentum) * running + momentum * statistic, with the unbiased variance. training zero: the running statistics normalise, and save_mean/save_invstd (may be NULL) receive them for the backward.</summary>
+    [LibraryImport(Library, EntryPoint = "pst_batch_norm_forward")]
+    public static partial PstStatus BatchNormForward(PstDtype dtype, void* output, void* saveMean, void* saveInvstd, void* runningMean, void* runningVar, void* input, void* weight, void* bias, long batch, long channels, long plane, int training, double momentum, double eps, void* stream);
+
+    /// <summary>Gradients of pst_batch_norm_forward from its save_mean/save_invstd. training nonzero: grad_input flows through the batch statistics as well, invstd * (dy w - w mean(dy) - xhat w mean(dy xhat)); zero: grad_input = dy w invstd. grad_weight = sum(dy xhat), grad_bias = sum(dy) per channel. Each output may be NULL (not wanted).</summary>
+    [LibraryImport(Library, EntryPoint = "pst_batch_norm_backward")]
+    public static partial PstStatus BatchNormBackward(PstDtype dtype, void* gradInput, void* gradWeight, void* gradBias, void* gradOutput, void* input, void* weight, void* saveMean, void* saveInvstd, long batch, long channels, long plane, int training, void* stream);
+
+    /// <summary>layer_norm over the last `cols` elements of contiguous input [rows, cols]: y = (x - mean) * rstd * weight + bias with the row's mean and biased variance (two-pass), rstd = 1 / sqrt(var + eps). weight/bias [cols] have the input's dtype and may be NULL; save_mean/save_rstd [rows] are float64 for float64 input, float32 otherwise.</summary>
+    [LibraryImport(Library, EntryPoint = "pst_layer_norm_forward")]
+    public static partial PstStatus LayerNormForward(PstDtype dtype, void* output, void* saveMean, void* saveRstd, void* input, void* weight, void* bias, long rows, long cols, double eps, void* stream);
+
+    /// <summary>Gradients of pst_layer_norm_forward: grad_input = rstd * (dy w - mean(dy w) - xhat mean(dy w xhat)) per row, grad_weight = sum over rows of dy xhat, grad_bias = sum over rows of dy. Each output may be NULL.</summary>
+    [LibraryImport(Library, EntryPoint = "pst_layer_norm_backward")]
+    public static partial PstStatus LayerNormBackward(PstDtype dtype, void* gradInput, void* gradWeight, void* gradBias, void* gradOutput, void* input, void* weight, void* saveMean, void* saveRstd, long rows, long cols, void* stream);
+
+    /// <summary>One Adam/AdamW step (step number `step`, 1-based, shared by the list) for `count` contiguous parameters of one floating dtype, in as few launches as the kernel-argument space allows (24 tensors each). The pointer arrays are host arrays of device pointers; sizes[i] is parameter i's element count; max_exp_avg_sqs is NULL without amsgrad. Arithmetic of IBackend.AdamStep: g = (maximize ? -grad : grad) (+ weight_decay * p unless decoupled); p *= 1 - lr * weight_decay when decoupled; m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g^2; v = max(vmax, v) with amsgrad; p -= m / (sqrt(v) / sqrt(1 - b2^step) + eps) * lr / (1 - b1^step).</summary>
+    [LibraryImport(Library, EntryPoint = "pst_adam_step")]
+    public static partial PstStatus AdamStep(PstDtype dtype, void** @params, void** grads, void** expAvgs, void** expAvgSqs, void** maxExpAvgSqs, long* sizes, int count, double lr, double beta1, double beta2, double eps, double weightDecay, int decoupled, int maximize, long step, void* stream);
+
+    /// <summary>One SGD step for `count` parameters (arrays as pst_adam_step; momentum_buffers NULL without momentum), the arithmetic of IBackend.SgdStep: g = grad + weight_decay * p; with momentum buf = initialize_buffer ? g : momentum * buf + (1 - dampening) g, g = nesterov ? g + momentum * buf : buf; p += (maximize ? lr : -lr) * g.</summary>
+    [LibraryImport(Library, EntryPoint = "pst_sgd_step")]
+    public static partial PstStatus SgdStep(PstDtype dtype, void** @params, void** grads, void** momentumBuffers, long* sizes, int count, int initializeBuffer, double lr, double momentum, double dampening, double weightDecay, int nesterov, int maximize, void* stream);
+
+    /// <summary>Dropout over n contiguous elements: element i draws u as pst_fill_uniform(0, 1) does for element i (float32 layout: block offset + i/4, word i%4, for every dtype but float64; float64: block offset + i/2), keeps it when u &gt;= p (compared in float, or double for float64), and writes output = input * (kept ? 1 / (1 - p) : 0) and mask[i] = kept (uint8, may be NULL). The caller advances its generator by the blocks of a uniform fill of n.</summary>
+    [LibraryImport(Library, EntryPoint = "pst_dropout")]
+    public static partial PstStatus Dropout(PstDtype dtype, void* output, byte* mask, void* input, long n, double p, ulong seed, ulong offset, void* stream);
+
+    /// <summary>grad_input = grad_output * (mask[i] ? 1 / (1 - p) : 0) over n elements.</summary>
+    [LibraryImport(Library, EntryPoint = "pst_dropout_backward")]
+    public static partial PstStatus DropoutBackward(PstDtype dtype, void* gradInput, void* gradOutput, byte* mask, long n, double p, void* stream);
 }

@@ -63,8 +63,9 @@ printf '%s' "$signature" > "$stamp"
 lib="$out/libpstorch_cuda.so"
 newest="$(ls -t "$out"/obj/*.o "$here/build.sh" | head -1)"
 if [[ ! -f "$lib" || "$newest" -nt "$lib" ]]; then
-    # libstdc++ explicitly: clang as the host compiler links like a C driver and would leave std::call_once unresolved.
-    "$nvcc" "${ccbin[@]}" -shared -cudart static -o "$lib.tmp" "$out"/obj/*.o -lcublas -lstdc++ -Xlinker -rpath,'$ORIGIN' -Xlinker --no-undefined
+    # libstdc++ and libm explicitly: clang as the host compiler links like a C driver and would leave std::call_once
+    # (and the host-side pow/sqrt of the optimizer steps) unresolved.
+    "$nvcc" "${ccbin[@]}" -shared -cudart static -o "$lib.tmp" "$out"/obj/*.o -lcublas -lstdc++ -lm -Xlinker -rpath,'$ORIGIN' -Xlinker --no-undefined
     mv "$lib.tmp" "$lib"
 fi
 echo "built $lib"

@@ -301,6 +301,151 @@ PST_API pst_status pst_gemm_strided_batched(pst_dtype dtype, int32_t trans_a, in
     double alpha, const void* a, int64_t lda, int64_t stride_a, const void* b, int64_t ldb, int64_t stride_b,
     double beta, void* c, int64_t ldc, int64_t stride_c, int64_t batch, void* stream);
 
+/* ---- nn kernels for training (contiguous operands; floating dtypes: float32, float64, float16, bfloat16,
+ *      the half types computing in float) ---- */
+
+/// Loss reductions; the values are those of PSTorch's LossReduction.
+typedef enum pst_reduction {
+    PST_REDUCTION_NONE = 0,
+    PST_REDUCTION_MEAN = 1,
+    PST_REDUCTION_SUM = 2,
+} pst_reduction;
+
+/// relu's gradient over n elements: grad_input = output > 0 ? grad_output : 0 (threshold_backward; a NaN output gives 0).
+/// relu's input may stand for its output (the sign is the same).
+PST_API pst_status pst_relu_backward(pst_dtype dtype, void* grad_input, const void* grad_output, const void* output, int64_t n, void* stream);
+/// output = gelu(input) over n elements: x * (1 + erf(x / sqrt 2)) / 2, or with tanh_approximation nonzero
+/// 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))). Computed in double for float64, in float otherwise.
+PST_API pst_status pst_gelu(pst_dtype dtype, void* output, const void* input, int64_t n, int32_t tanh_approximation, void* stream);
+/// grad_input = grad_output * gelu'(input) over n elements (same forms and precision as pst_gelu).
+PST_API pst_status pst_gelu_backward(pst_dtype dtype, void* grad_input, const void* grad_output, const void* input, int64_t n, int32_t tanh_approximation, void* stream);
+
+/// 2-d pooling over `planes` independent contiguous [in_height, in_width] planes giving [out_height, out_width]
+/// planes (PSTorch's Pool2dGeometry). Padding is added before the first row/column; the output sizes already
+/// account for ceil_mode. Adaptive pooling reads only planes and the in/out sizes.
+typedef struct pst_pool2d_geometry {
+    int64_t planes;
+    int32_t in_height;
+    int32_t in_width;
+    int32_t out_height;
+    int32_t out_width;
+    int32_t kernel_height;
+    int32_t kernel_width;
+    int32_t stride_height;
+    int32_t stride_width;
+    int32_t padding_height;
+    int32_t padding_width;
+    int32_t dilation_height;
+    int32_t dilation_width;
+} pst_pool2d_geometry;
+
+/// Window maxima and int64 indices (h * in_width + w within the plane, PyTorch's). A larger value or any NaN
+/// takes the place (the last NaN's index wins); a window of -inf keeps its first element's index.
+PST_API pst_status pst_max_pool2d(pst_dtype dtype, void* output, int64_t* indices, const void* input, const pst_pool2d_geometry* geometry, void* stream);
+/// grad_input (every element written, no zero-fill needed) = the sum of the grad_output elements whose index
+/// points at it, added in row-major output order (deterministic; no atomics).
+PST_API pst_status pst_max_pool2d_backward(pst_dtype dtype, void* grad_input, const void* grad_output, const int64_t* indices, const pst_pool2d_geometry* geometry, void* stream);
+/// Window means (no dilation). The divisor is divisor_override if positive, else the window size clipped to the
+/// padded input (count_include_pad nonzero) or to the input itself.
+PST_API pst_status pst_avg_pool2d(pst_dtype dtype, void* output, const void* input, const pst_pool2d_geometry* geometry, int32_t count_include_pad, int64_t divisor_override, void* stream);
+/// grad_input (every element written) = the sum over the windows holding it of grad_output / divisor.
+PST_API pst_status pst_avg_pool2d_backward(pst_dtype dtype, void* grad_input, const void* grad_output, const pst_pool2d_geometry* geometry, int32_t count_include_pad, int64_t divisor_override, void* stream);
+/// Means over the windows [floor(i * in / out), ceil((i + 1) * in / out)) of each dim.
+PST_API pst_status pst_adaptive_avg_pool2d(pst_dtype dtype, void* output, const void* input, const pst_pool2d_geometry* geometry, void* stream);
+/// grad_input (every element written) = the sum over the windows holding it of grad_output / window size.
+PST_API pst_status pst_adaptive_avg_pool2d_backward(pst_dtype dtype, void* grad_input, const void* grad_output, const pst_pool2d_geometry* geometry, void* stream);
+
+/// One group of a 2-d convolution as im2col/col2im see it: `channels` input channels (InChannels / Groups;
+/// the caller offsets the pointers by group) of contiguous [in_height, in_width] planes, and the output size.
+typedef struct pst_conv2d_geometry {
+    int32_t channels;
+    int32_t in_height;
+    int32_t in_width;
+    int32_t out_height;
+    int32_t out_width;
+    int32_t kernel_height;
+    int32_t kernel_width;
+    int32_t stride_height;
+    int32_t stride_width;
+    int32_t padding_height;
+    int32_t padding_width;
+    int32_t dilation_height;
+    int32_t dilation_width;
+} pst_conv2d_geometry;
+
+/// For each of `batch` images (image b at input + b * input_batch_stride, col + b * col_batch_stride, in elements):
+/// col[(c * kernel_height + ki) * kernel_width + kj, oh * out_width + ow] =
+/// input[c, oh * stride_h - pad_h + ki * dilation_h, ow * stride_w - pad_w + kj * dilation_w], 0 outside the input.
+/// col of one image is [channels * kernel_height * kernel_width, out_height * out_width], the GEMM operand.
+PST_API pst_status pst_im2col(pst_dtype dtype, void* col, const void* input, const pst_conv2d_geometry* geometry, int64_t batch, int64_t input_batch_stride, int64_t col_batch_stride, void* stream);
+/// The adjoint of pst_im2col: every input element [channels, in_height, in_width] of each image is WRITTEN (not
+/// accumulated) with the sum of the col entries read from it, added in (ki, kj) order as the CPU does.
+PST_API pst_status pst_col2im(pst_dtype dtype, void* input, const void* col, const pst_conv2d_geometry* geometry, int64_t batch, int64_t input_batch_stride, int64_t col_batch_stride, void* stream);
+/// dst[c] = the sum of contiguous src [batch, channels, plane] over batch and plane (conv and batch-norm bias
+/// gradients); accumulated in double for float64, float otherwise.
+PST_API pst_status pst_channel_sum(pst_dtype dtype, void* dst, const void* src, int64_t batch, int64_t channels, int64_t plane, void* stream);
+
+/// nll_loss of contiguous log_probs [rows, classes] with int64 target [rows] and optional weight [classes] (NULL: 1):
+/// loss_i = -weight[t] * log_probs[i, t], t = target[i], 0 where t == ignore_index. output is [rows] for
+/// PST_REDUCTION_NONE, else a scalar (sum, or sum / total_weight for mean); with a reduction, total_weight (a scalar,
+/// may be NULL) = the sum of the weights of the rows that count (not written for none). Sums are taken in double. A target outside [0, classes) other than ignore_index
+/// counts as ignored and sets *invalid_target (a device int32 the caller zeroes beforehand and reads when it
+/// synchronises; PyTorch raises "Target t is out of bounds."); invalid_target may be NULL.
+PST_API pst_status pst_nll_loss(pst_dtype dtype, void* output, void* total_weight, const void* log_probs, const int64_t* target, const void* weight, int64_t rows, int64_t classes, int64_t ignore_index, pst_reduction reduction, int32_t* invalid_target, void* stream);
+/// grad_input [rows, classes] (every element written) = -weight[t] * g at [i, t], 0 elsewhere, with g = grad_output[i]
+/// (none), grad_output[0] / total_weight[0] (mean) or grad_output[0] (sum). Rows with an ignored or invalid target are 0.
+PST_API pst_status pst_nll_loss_backward(pst_dtype dtype, void* grad_input, const void* grad_output, const int64_t* target, const void* weight, const void* total_weight, int64_t rows, int64_t classes, int64_t ignore_index, pst_reduction reduction, void* stream);
+/// cross_entropy of contiguous logits [rows, classes] against int64 class indices, fused with the log-softmax:
+/// per row, lse = logsumexp(logits[i]) and loss_i = (1 - s) * nll_i + s / classes * smooth_i with s = label_smoothing,
+/// nll_i = -w[t] (x_t - lse), smooth_i = -sum_j w[j] (x_j - lse) (the smooth term is skipped when s == 0), both 0 for
+/// an ignored row. Reduction and total_weight as pst_nll_loss (mean divides both terms by total_weight, as
+/// torch.nn.functional.cross_entropy). lse [rows] is written for the backward; it is float64 for float64 logits
+/// and float32 otherwise. invalid_target as pst_nll_loss. With a reduction the kernel runs as one block (sums in
+/// double, deterministic): right for classifier batches, slow for millions of rows.
+PST_API pst_status pst_cross_entropy(pst_dtype dtype, void* output, void* total_weight, void* lse, const void* logits, const int64_t* target, const void* weight, int64_t rows, int64_t classes, int64_t ignore_index, double label_smoothing, pst_reduction reduction, int32_t* invalid_target, void* stream);
+/// grad_logits [rows, classes] (every element written) = g_i * ((1 - s) w[t] (p_k - [k == t]) + s / classes (W p_k - w[k]))
+/// with p = exp(x - lse), W = sum_j w[j], g_i as pst_nll_loss_backward; 0 for ignored or invalid rows.
+PST_API pst_status pst_cross_entropy_backward(pst_dtype dtype, void* grad_logits, const void* grad_output, const void* logits, const void* lse, const int64_t* target, const void* weight, const void* total_weight, int64_t rows, int64_t classes, int64_t ignore_index, double label_smoothing, pst_reduction reduction, void* stream);
+
+/// Batch normalisation of contiguous input [batch, channels, plane]. The per-channel tensors (weight, bias,
+/// running_mean, running_var, save_mean, save_invstd) are float64 for float64 input and float32 otherwise;
+/// weight and bias may be NULL (1 and 0). training nonzero: the batch mean and biased variance (two-pass) normalise,
+/// save_mean/save_invstd receive them (invstd = 1 / sqrt(var + eps)) and the running statistics, when not NULL,
+/// become (1 - momentum) * running + momentum * statistic, with the unbiased variance. training zero: the running
+/// statistics normalise, and save_mean/save_invstd (may be NULL) receive them for the backward.
+PST_API pst_status pst_batch_norm_forward(pst_dtype dtype, void* output, void* save_mean, void* save_invstd, void* running_mean, void* running_var, const void* input, const void* weight, const void* bias, int64_t batch, int64_t channels, int64_t plane, int32_t training, double momentum, double eps, void* stream);
+/// Gradients of pst_batch_norm_forward from its save_mean/save_invstd. training nonzero: grad_input flows through
+/// the batch statistics as well, invstd * (dy w - w mean(dy) - xhat w mean(dy xhat)); zero: grad_input = dy w invstd.
+/// grad_weight = sum(dy xhat), grad_bias = sum(dy) per channel. Each output may be NULL (not wanted).
+PST_API pst_status pst_batch_norm_backward(pst_dtype dtype, void* grad_input, void* grad_weight, void* grad_bias, const void* grad_output, const void* input, const void* weight, const void* save_mean, const void* save_invstd, int64_t batch, int64_t channels, int64_t plane, int32_t training, void* stream);
+/// layer_norm over the last `cols` elements of contiguous input [rows, cols]: y = (x - mean) * rstd * weight + bias
+/// with the row's mean and biased variance (two-pass), rstd = 1 / sqrt(var + eps). weight/bias [cols] have the
+/// input's dtype and may be NULL; save_mean/save_rstd [rows] are float64 for float64 input, float32 otherwise.
+PST_API pst_status pst_layer_norm_forward(pst_dtype dtype, void* output, void* save_mean, void* save_rstd, const void* input, const void* weight, const void* bias, int64_t rows, int64_t cols, double eps, void* stream);
+/// Gradients of pst_layer_norm_forward: grad_input = rstd * (dy w - mean(dy w) - xhat mean(dy w xhat)) per row,
+/// grad_weight = sum over rows of dy xhat, grad_bias = sum over rows of dy. Each output may be NULL.
+PST_API pst_status pst_layer_norm_backward(pst_dtype dtype, void* grad_input, void* grad_weight, void* grad_bias, const void* grad_output, const void* input, const void* weight, const void* save_mean, const void* save_rstd, int64_t rows, int64_t cols, void* stream);
+
+/// One Adam/AdamW step (step number `step`, 1-based, shared by the list) for `count` contiguous parameters of
+/// one floating dtype, in as few launches as the kernel-argument space allows (24 tensors each). The pointer
+/// arrays are host arrays of device pointers; sizes[i] is parameter i's element count; max_exp_avg_sqs is NULL
+/// without amsgrad. Arithmetic of IBackend.AdamStep: g = (maximize ? -grad : grad) (+ weight_decay * p unless
+/// decoupled); p *= 1 - lr * weight_decay when decoupled; m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g^2;
+/// v = max(vmax, v) with amsgrad; p -= m / (sqrt(v) / sqrt(1 - b2^step) + eps) * lr / (1 - b1^step).
+PST_API pst_status pst_adam_step(pst_dtype dtype, void** params, void** grads, void** exp_avgs, void** exp_avg_sqs, void** max_exp_avg_sqs, const int64_t* sizes, int32_t count, double lr, double beta1, double beta2, double eps, double weight_decay, int32_t decoupled, int32_t maximize, int64_t step, void* stream);
+/// One SGD step for `count` parameters (arrays as pst_adam_step; momentum_buffers NULL without momentum), the
+/// arithmetic of IBackend.SgdStep: g = grad + weight_decay * p; with momentum buf = initialize_buffer ? g :
+/// momentum * buf + (1 - dampening) g, g = nesterov ? g + momentum * buf : buf; p += (maximize ? lr : -lr) * g.
+PST_API pst_status pst_sgd_step(pst_dtype dtype, void** params, void** grads, void** momentum_buffers, const int64_t* sizes, int32_t count, int32_t initialize_buffer, double lr, double momentum, double dampening, double weight_decay, int32_t nesterov, int32_t maximize, void* stream);
+
+/// Dropout over n contiguous elements: element i draws u as pst_fill_uniform(0, 1) does for element i (float32
+/// layout: block offset + i/4, word i%4, for every dtype but float64; float64: block offset + i/2), keeps it when
+/// u >= p (compared in float, or double for float64), and writes output = input * (kept ? 1 / (1 - p) : 0) and
+/// mask[i] = kept (uint8, may be NULL). The caller advances its generator by the blocks of a uniform fill of n.
+PST_API pst_status pst_dropout(pst_dtype dtype, void* output, uint8_t* mask, const void* input, int64_t n, double p, uint64_t seed, uint64_t offset, void* stream);
+/// grad_input = grad_output * (mask[i] ? 1 / (1 - p) : 0) over n elements.
+PST_API pst_status pst_dropout_backward(pst_dtype dtype, void* grad_input, const void* grad_output, const uint8_t* mask, int64_t n, double p, void* stream);
+
 #ifdef __cplusplus
 }
 #endif
