@@ -39,16 +39,4 @@ internal sealed unsafe partial class CudaBackend
         var d = Describe(dst, Enter(dst));
         Check(PstorchCuda.Fill(&d, value, Stream));
     }
-
-    /// <summary>gradInput = output &gt; 0 ? gradOutput : 0, from the comparison and where kernels.</summary>
-    public void ReluBackward(Tensor gradInput, Tensor gradOutput, Tensor output)
-    {
-        var device = Enter(gradInput);
-        using var zero = Tensor.Empty([], output.DType, device);
-        Fill(zero, 0);
-        using var zeros = zero.AsStridedView(output.Shape, new long[output.NDim], 0);
-        using var positive = Tensor.Empty(output.ShapeRef, DType.Bool, device);
-        Binary(BinaryOp.Gt, positive, output, zeros);
-        Where(gradInput, positive, gradOutput, zeros);
-    }
 }

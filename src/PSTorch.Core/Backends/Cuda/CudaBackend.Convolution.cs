@@ -1,0 +1,123 @@
+using PSTorch.Cuda.Bindings;
+using PSTorch.Ops;
+
+namespace PSTorch.Backends.Cuda;
+
+/// <summary>
+/// 2-d convolution as im2col/col2im (conv.cu) + cuBLAS, group by group over chunks of images: the unfolded input of
+/// a chunk is one [images, patch, plane] buffer and each product is one strided batched GEMM with the weight shared
+/// (batch stride 0). All tensors are contiguous, as IBackend guarantees.
+/// </summary>
+internal sealed unsafe partial class CudaBackend
+{
+    /// <summary>Elements of unfolded input held at once; a batch whose unfolding is larger goes through in chunks of images.</summary>
+    const long MaxUnfoldedElements = 64L << 20;
+
+    static PstConv2dGeometry Native(in Conv2dGeometry g) => new()
+    {
+        Channels = g.InChannelsPerGroup, InHeight = g.InHeight, InWidth = g.InWidth, OutHeight = g.OutHeight, OutWidth = g.OutWidth,
+        KernelHeight = g.KernelHeight, KernelWidth = g.KernelWidth, StrideHeight = g.StrideHeight, StrideWidth = g.StrideWidth,
+        PaddingHeight = g.PaddingHeight, PaddingWidth = g.PaddingWidth, DilationHeight = g.DilationHeight, DilationWidth = g.DilationWidth,
+    };
+
+    /// <summary>A buffer for the unfolded input of <paramref name="chunk"/> images, as many as fit <see cref="MaxUnfoldedElements"/>.</summary>
+    static Tensor UnfoldBuffer(in Conv2dGeometry g, DType dtype, Device device, out int chunk)
+    {
+        long perImage = Math.Max(1L * g.PatchSize * g.OutPlane, 1);
+        chunk = (int)Math.Clamp(MaxUnfoldedElements / perImage, 1, Math.Max(g.Batch, 1));
+        return Tensor.Empty([chunk * perImage], dtype, device);
+    }
+
+    public void Conv2d(Tensor output, Tensor input, Tensor weight, Tensor? bias, in Conv2dGeometry g)
+    {
+        var device = Enter(output);
+        SameDevice(device, input, weight, bias);
+        var geometry = Native(g);
+        var dtype = CudaOpCodes.Of(output.DType);
+        int size = output.DType.ElementSize(), k = g.PatchSize, plane = g.OutPlane, cout = g.OutChannelsPerGroup;
+        byte* x = (byte*)input.DataPointer, w = (byte*)weight.DataPointer, y = (byte*)output.DataPointer;
+        using var col = UnfoldBuffer(g, output.DType, device, out int chunk);
+        for (int first = 0; first < g.Batch; first += chunk)
+        {
+            int images = Math.Min(chunk, g.Batch - first);
+            for (int group = 0; group < g.Groups; group++)
+            {
+                byte* xg = x + ((long)first * g.InChannels * g.InPlane + (long)group * g.InChannelsPerGroup * g.InPlane) * size;
+                Check(PstorchCuda.Im2col(dtype, col.DataPointer, xg, &geometry, images, (long)g.InChannels * g.InPlane, (long)k * plane, Stream));
+                // y[n, group] [cout, plane] = W_g [cout, k] @ col[n] [k, plane]
+                byte* yg = y + ((long)first * g.OutChannels * plane + (long)group * cout * plane) * size;
+                Check(PstorchCuda.GemmStridedBatched(dtype, 0, 0, cout, plane, k, 1.0, w + (long)group * cout * k * size, k, 0,
+                    col.DataPointer, plane, (long)k * plane, 0.0, yg, plane, (long)g.OutChannels * plane, images, Stream));
+            }
+        }
+        if (bias != null)
+        {
+            // + bias[c], broadcast over images and positions
+            using var expanded = bias.AsStridedView(output.Shape, [0, 1, 0, 0], bias.StorageOffset);
+            Binary(BinaryOp.Add, output, output, expanded);
+        }
+    }
+
+    public void Conv2dBackwardInput(Tensor gradInput, Tensor gradOutput, Tensor weight, in Conv2dGeometry g)
+    {
+        var device = Enter(gradInput);
+        SameDevice(device, gradOutput, weight);
+        var geometry = Native(g);
+        var dtype = CudaOpCodes.Of(gradInput.DType);
+        int size = gradInput.DType.ElementSize(), k = g.PatchSize, plane = g.OutPlane, cout = g.OutChannelsPerGroup;
+        byte* gx = (byte*)gradInput.DataPointer, gy = (byte*)gradOutput.DataPointer, w = (byte*)weight.DataPointer;
+        using var col = UnfoldBuffer(g, gradInput.DType, device, out int chunk);
+        for (int first = 0; first < g.Batch; first += chunk)
+        {
+            int images = Math.Min(chunk, g.Batch - first);
+            for (int group = 0; group < g.Groups; group++)
+            {
+                // col[n] [k, plane] = W_g^T [k, cout] @ gy[n, group] [cout, plane]
+                byte* gyg = gy + ((long)first * g.OutChannels * plane + (long)group * cout * plane) * size;
+                Check(PstorchCuda.GemmStridedBatched(dtype, 1, 0, k, plane, cout, 1.0, w + (long)group * cout * k * size, k, 0,
+                    gyg, plane, (long)g.OutChannels * plane, 0.0, col.DataPointer, plane, (long)k * plane, images, Stream));
+                // col2im writes every element of the group's input gradient (no zero-fill needed)
+                byte* gxg = gx + ((long)first * g.InChannels * g.InPlane + (long)group * g.InChannelsPerGroup * g.InPlane) * size;
+                Check(PstorchCuda.Col2im(dtype, gxg, col.DataPointer, &geometry, images, (long)g.InChannels * g.InPlane, (long)k * plane, Stream));
+            }
+        }
+    }
+
+    public void Conv2dBackwardWeight(Tensor gradWeight, Tensor gradOutput, Tensor input, in Conv2dGeometry g)
+    {
+        var device = Enter(gradWeight);
+        SameDevice(device, gradOutput, input);
+        var geometry = Native(g);
+        var dtype = CudaOpCodes.Of(gradWeight.DType);
+        int size = gradWeight.DType.ElementSize(), k = g.PatchSize, plane = g.OutPlane, cout = g.OutChannelsPerGroup;
+        byte* gw = (byte*)gradWeight.DataPointer, gy = (byte*)gradOutput.DataPointer, x = (byte*)input.DataPointer;
+        if (g.Batch == 0) Fill(gradWeight, 0);
+        using var col = UnfoldBuffer(g, gradWeight.DType, device, out int chunk);
+        for (int first = 0; first < g.Batch; first += chunk)
+        {
+            int images = Math.Min(chunk, g.Batch - first);
+            for (int group = 0; group < g.Groups; group++)
+            {
+                byte* xg = x + ((long)first * g.InChannels * g.InPlane + (long)group * g.InChannelsPerGroup * g.InPlane) * size;
+                Check(PstorchCuda.Im2col(dtype, col.DataPointer, xg, &geometry, images, (long)g.InChannels * g.InPlane, (long)k * plane, Stream));
+                // gW_g [cout, k] (+)= gy[n, group] [cout, plane] @ col[n]^T [plane, k], image by image in order
+                for (int n = 0; n < images; n++)
+                {
+                    byte* gyn = gy + ((long)(first + n) * g.OutChannels * plane + (long)group * cout * plane) * size;
+                    Check(PstorchCuda.GemmStridedBatched(dtype, 0, 1, cout, k, plane, 1.0, gyn, plane, 0,
+                        (byte*)col.DataPointer + (long)n * k * plane * size, plane, 0, first + n == 0 ? 0.0 : 1.0,
+                        gw + (long)group * cout * k * size, k, 0, 1, Stream));
+                }
+            }
+        }
+    }
+
+    public void Conv2dBackwardBias(Tensor gradBias, Tensor gradOutput)
+    {
+        SameDevice(Enter(gradBias), gradOutput);
+        var shape = gradOutput.ShapeRef;
+        long batch = shape[0], channels = shape[1];
+        long plane = gradOutput.Numel() / Math.Max(batch * channels, 1);
+        Check(PstorchCuda.ChannelSum(CudaOpCodes.Of(gradBias.DType), gradBias.DataPointer, gradOutput.DataPointer, batch, channels, plane, Stream));
+    }
+}
