@@ -465,7 +465,7 @@ internal static unsafe partial class PstorchCuda
     [LibraryImport(Library, EntryPoint = "pst_adam_step")]
     public static partial PstStatus AdamStep(PstDtype dtype, void** @params, void** grads, void** expAvgs, void** expAvgSqs, void** maxExpAvgSqs, long* sizes, int count, double lr, double beta1, double beta2, double eps, double weightDecay, int decoupled, int maximize, long step, void* stream);
 
-    /// <summary>One SGD step for `count` parameters (arrays as pst_adam_step; momentum_buffers NULL without momentum), the arithmetic of IBackend.SgdStep: g = grad + weight_decay * p; with momentum buf = initialize_buffer ? g : momentum * buf + (1 - dampening) g, g = nesterov ? g + momentum * buf : buf; p += (maximize ? lr : -lr) * g.</summary>
+    /// <summary>One SGD step for `count` parameters (arrays as pst_adam_step; momentum_buffers NULL without momentum), the arithmetic of IBackend.SgdStep: g = (maximize ? -grad : grad) + weight_decay * p; with momentum buf = initialize_buffer ? g : momentum * buf + (1 - dampening) g, g = nesterov ? g + momentum * buf : buf; p -= lr * g.</summary>
     [LibraryImport(Library, EntryPoint = "pst_sgd_step")]
     public static partial PstStatus SgdStep(PstDtype dtype, void** @params, void** grads, void** momentumBuffers, long* sizes, int count, int initializeBuffer, double lr, double momentum, double dampening, double weightDecay, int nesterov, int maximize, void* stream);
 

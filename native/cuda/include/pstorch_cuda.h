@@ -434,8 +434,8 @@ PST_API pst_status pst_layer_norm_backward(pst_dtype dtype, void* grad_input, vo
 /// v = max(vmax, v) with amsgrad; p -= m / (sqrt(v) / sqrt(1 - b2^step) + eps) * lr / (1 - b1^step).
 PST_API pst_status pst_adam_step(pst_dtype dtype, void** params, void** grads, void** exp_avgs, void** exp_avg_sqs, void** max_exp_avg_sqs, const int64_t* sizes, int32_t count, double lr, double beta1, double beta2, double eps, double weight_decay, int32_t decoupled, int32_t maximize, int64_t step, void* stream);
 /// One SGD step for `count` parameters (arrays as pst_adam_step; momentum_buffers NULL without momentum), the
-/// arithmetic of IBackend.SgdStep: g = grad + weight_decay * p; with momentum buf = initialize_buffer ? g :
-/// momentum * buf + (1 - dampening) g, g = nesterov ? g + momentum * buf : buf; p += (maximize ? lr : -lr) * g.
+/// arithmetic of IBackend.SgdStep: g = (maximize ? -grad : grad) + weight_decay * p; with momentum buf = initialize_buffer ?
+/// g : momentum * buf + (1 - dampening) g, g = nesterov ? g + momentum * buf : buf; p -= lr * g.
 PST_API pst_status pst_sgd_step(pst_dtype dtype, void** params, void** grads, void** momentum_buffers, const int64_t* sizes, int32_t count, int32_t initialize_buffer, double lr, double momentum, double dampening, double weight_decay, int32_t nesterov, int32_t maximize, void* stream);
 
 /// Dropout over n contiguous elements: element i draws u as pst_fill_uniform(0, 1) does for element i (float32

@@ -62,7 +62,7 @@ template <typename T> __global__ void adam_kernel(TensorList<5> list, AdamScalar
 }
 
 struct SgdScalars {
-    double weight_decay, momentum, dampening, signed_lr;
+    double weight_decay, momentum, dampening, grad_sign, lr;
     bool decay, use_momentum, initialize, nesterov;
 };
 
@@ -76,16 +76,16 @@ template <typename T> __global__ void sgd_kernel(TensorList<3> list, SgdScalars 
     const T* g = static_cast<const T*>(list.pointers[1][t]);
     T* buf = static_cast<T*>(list.pointers[2][t]);
     const C wd = static_cast<C>(s.weight_decay), momentum = static_cast<C>(s.momentum);
-    const C one_minus_dampening = static_cast<C>(1 - s.dampening), signed_lr = static_cast<C>(s.signed_lr);
+    const C one_minus_dampening = static_cast<C>(1 - s.dampening), sign = static_cast<C>(s.grad_sign), lr = static_cast<C>(s.lr);
     for (int64_t i = start + threadIdx.x; i < end; i += blockDim.x) {
-        C pi = convert<C>(p[i]), gi = convert<C>(g[i]);
+        C pi = convert<C>(p[i]), gi = convert<C>(g[i]) * sign;
         if (s.decay) gi += pi * wd;
         if (s.use_momentum) {
             const C bi = s.initialize ? gi : convert<C>(buf[i]) * momentum + gi * one_minus_dampening;
             buf[i] = convert<T>(bi);
             gi = s.nesterov ? gi + bi * momentum : bi;
         }
-        p[i] = convert<T>(pi + gi * signed_lr);
+        p[i] = convert<T>(pi - gi * lr);
     }
 }
 
@@ -162,7 +162,8 @@ pst_status pst_sgd_step(pst_dtype dtype, void** params, void** grads, void** mom
     s.weight_decay = weight_decay;
     s.momentum = momentum;
     s.dampening = dampening;
-    s.signed_lr = maximize ? lr : -lr;
+    s.grad_sign = maximize ? -1 : 1;
+    s.lr = lr;
     s.decay = weight_decay != 0;
     s.use_momentum = momentum_buffers != nullptr;
     s.initialize = initialize_buffer != 0;

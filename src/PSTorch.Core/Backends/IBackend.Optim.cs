@@ -16,8 +16,9 @@ internal partial interface IBackend
         double eps, double weightDecay, bool decoupled, bool maximize, long step);
 
     /// <summary>
-    /// One SGD step (torch.optim.SGD). With momentum, <paramref name="momentumBuffer"/> is updated in place; on the first
-    /// step (<paramref name="initializeBuffer"/>) it is set to the (weight-decayed) gradient instead, as PyTorch does.
+    /// One SGD step (torch.optim.SGD): g = (maximize ? -grad : grad) + weightDecay * param, then momentum, then
+    /// param -= lr * g. With momentum, <paramref name="momentumBuffer"/> is updated in place; on the first step
+    /// (<paramref name="initializeBuffer"/>) it is set to the (weight-decayed) gradient instead, as PyTorch does.
     /// </summary>
     void SgdStep(Tensor param, Tensor grad, Tensor? momentumBuffer, bool initializeBuffer, double lr, double momentum, double dampening,
         double weightDecay, bool nesterov, bool maximize);

@@ -47,7 +47,8 @@ public sealed class SGD : Optimizer
             if (firstStep) state["momentum_buffer"] = buffer!;
             return;
         }
-        var g = grad;
+        // maximize negates the gradient before weight decay and momentum, as torch.optim.SGD does
+        var g = maximize ? -grad : grad;
         if (wd != 0) g = g + p * wd;
         if (buffer != null)
         {
@@ -55,7 +56,6 @@ public sealed class SGD : Optimizer
             else buffer.Mul_(momentum).Add_(dampening == 0 ? g : g * (1 - dampening));
             g = nesterov ? g + buffer * momentum : buffer;
         }
-        if (maximize) p.Add_(g * lr);
-        else p.Sub_(g * lr);
+        p.Sub_(g * lr);
     }
 }

@@ -30,14 +30,15 @@ public class OptimizerUpdateTests
         {
             for (int i = 0; i < p.Length; i++)
             {
-                double g = grad[i];
+                // torch.optim.SGD negates the gradient for maximize before weight decay and momentum (_single_tensor_sgd)
+                double g = maximize ? -grad[i] : grad[i];
                 if (wd != 0) g += wd * p[i];
                 if (momentum != 0)
                 {
                     b[i] = t > 1 ? momentum * b[i] + (1 - dampening) * g : g;
                     g = nesterov ? g + momentum * b[i] : b[i];
                 }
-                p[i] = maximize ? p[i] + lr * g : p[i] - lr * g;
+                p[i] -= lr * g;
             }
         };
     }

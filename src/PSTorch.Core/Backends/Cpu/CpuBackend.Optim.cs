@@ -24,7 +24,7 @@ internal sealed unsafe partial class CpuBackend
         public long Count;
         public int Parts;
         public bool IsDouble, InitializeBuffer, Nesterov;
-        public double WeightDecay, Momentum, Dampening, SignedLr;
+        public double WeightDecay, Momentum, Dampening, GradSign, Lr;
     }
 
     public void AdamStep(Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq, Tensor? maxExpAvgSq, double lr, double beta1, double beta2,
@@ -60,7 +60,7 @@ internal sealed unsafe partial class CpuBackend
             Count = param.Numel(), IsDouble = param.DType == DType.Float64,
             InitializeBuffer = initializeBuffer, Nesterov = nesterov,
             WeightDecay = weightDecay, Momentum = momentum, Dampening = dampening,
-            SignedLr = maximize ? lr : -lr,
+            GradSign = maximize ? -1 : 1, Lr = lr,
         };
         args.Parts = PartsFor(args.Count);
         RunParts(&SgdPart, &args, ref args.Parts);
@@ -157,15 +157,15 @@ internal sealed unsafe partial class CpuBackend
         T* p = (T*)a.Param, g = (T*)a.Grad, buf = (T*)a.MomentumBuffer;
         bool decay = a.WeightDecay != 0, useMomentum = buf != null, init = a.InitializeBuffer, nesterov = a.Nesterov;
         T wd = T.CreateTruncating(a.WeightDecay), momentum = T.CreateTruncating(a.Momentum);
-        T oneMinusDampening = T.CreateTruncating(1 - a.Dampening), signedLr = T.CreateTruncating(a.SignedLr);
+        T oneMinusDampening = T.CreateTruncating(1 - a.Dampening), sign = T.CreateTruncating(a.GradSign), lr = T.CreateTruncating(a.Lr);
         long i = start;
         if (Vector.IsHardwareAccelerated)
         {
-            Vector<T> vWd = new(wd), vMomentum = new(momentum), vOneMinusDampening = new(oneMinusDampening), vSignedLr = new(signedLr);
+            Vector<T> vWd = new(wd), vMomentum = new(momentum), vOneMinusDampening = new(oneMinusDampening), vSign = new(sign), vLr = new(lr);
             for (; i <= end - Vector<T>.Count; i += Vector<T>.Count)
             {
                 var pi = LoadVector(p + i);
-                var gi = LoadVector(g + i);
+                var gi = LoadVector(g + i) * vSign;
                 if (decay) gi += pi * vWd;
                 if (useMomentum)
                 {
@@ -173,12 +173,12 @@ internal sealed unsafe partial class CpuBackend
                     StoreVector(buf + i, bi);
                     gi = nesterov ? gi + bi * vMomentum : bi;
                 }
-                StoreVector(p + i, pi + gi * vSignedLr);
+                StoreVector(p + i, pi - gi * vLr);
             }
         }
         for (; i < end; i++)
         {
-            T pi = p[i], gi = g[i];
+            T pi = p[i], gi = g[i] * sign;
             if (decay) gi += pi * wd;
             if (useMomentum)
             {
@@ -186,7 +186,7 @@ internal sealed unsafe partial class CpuBackend
                 buf[i] = bi;
                 gi = nesterov ? gi + bi * momentum : bi;
             }
-            p[i] = pi + gi * signedLr;
+            p[i] = pi - gi * lr;
         }
     }
 
