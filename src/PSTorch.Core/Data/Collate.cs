@@ -47,6 +47,18 @@ public static class Collate
         }
     }
 
+    /// <summary>
+    /// torch.utils.data's pin_memory: the same structure with every tensor (nested in lists and dictionaries) copied
+    /// into page-locked host memory; anything else is kept as it is.
+    /// </summary>
+    public static object PinMemory(object data) => data switch
+    {
+        Tensor t => t.PinMemory(),
+        IDictionary d => d.Keys.Cast<object>().ToDictionary(k => k, k => PinMemory(d[k]!)),
+        object[] list => list.Select(PinMemory).ToArray(),
+        _ => data,
+    };
+
     /// <summary>Releases the tensors in samples (nested in lists and dictionaries) that <see cref="Default"/> has copied into a batch.</summary>
     internal static void ReleaseTensors(IEnumerable<object> samples)
     {

@@ -88,8 +88,8 @@ public sealed class DataLoader : IEnumerable<Batch>
     public int PrefetchFactor { get; }
 
     /// <summary>
-    /// Accepted for compatibility. On the CPU it changes nothing: page-locked host buffers need the CUDA backend, which
-    /// this build does not have yet.
+    /// pin_memory: every batch's tensors are copied into page-locked host memory (Tensor.PinMemory), which CUDA copies
+    /// from faster, when a CUDA device is usable; without one it changes nothing, as PyTorch only warns then.
     /// </summary>
     public bool PinMemory { get; }
 
@@ -191,6 +191,11 @@ public sealed class DataLoader : IEnumerable<Batch>
 
     IEnumerable<Batch> Pipeline<TJob>(IEnumerable<TJob> jobs, Func<int, TJob, Batch?> build)
     {
+        if (PinMemory && CudaRuntime.IsAvailable)
+        {
+            var unpinned = build;
+            build = (number, job) => Pinned(unpinned(number, job));
+        }
         int workers = EffectiveWorkers;
         if (workers == 0)
         {
@@ -207,6 +212,15 @@ public sealed class DataLoader : IEnumerable<Batch>
             if (batch is not null) yield return batch;
         }
         PeakBatchesHeld = pipeline.PeakHeld;
+    }
+
+    /// <summary>The batch with its tensors in pinned memory; the unpinned ones are released when the loader made them.</summary>
+    Batch? Pinned(Batch? batch)
+    {
+        if (batch is null) return null;
+        var data = Collate.PinMemory(batch.Data);
+        if (BatchesAreNew) Collate.ReleaseTensors([batch.Data]);
+        return new Batch(batch.Number, data, [.. batch.Indices], batch.Skipped);
     }
 
     Batch? BuildBatch(int number, int[] indices, long baseSeed, EpochCounts counts)

@@ -10,6 +10,7 @@ namespace PSTorch;
 public sealed unsafe class Storage
 {
     readonly long capacity;
+    readonly bool pinned;
     int references = 1;
     void* pointer;
 
@@ -27,7 +28,22 @@ public sealed unsafe class Storage
         pointer = CudaMemory.Allocate(Device, capacity);
     }
 
+    /// <summary>Page-locked host memory (pin_memory): a CPU storage the GPU can copy from and to asynchronously.</summary>
+    Storage(long byteLength)
+    {
+        ByteLength = byteLength;
+        Device = Device.Cpu;
+        capacity = Math.Max(byteLength, 1);
+        pointer = CudaMemory.AllocatePinned(capacity);
+        pinned = true;
+    }
+
+    internal static Storage Pinned(long byteLength) => new(byteLength);
+
     ~Storage() => FreeMemory();
+
+    /// <summary>Whether this is page-locked host memory (Tensor.PinMemory).</summary>
+    internal bool IsPinned => pinned;
 
     public long ByteLength { get; }
     public Device Device { get; }
@@ -56,7 +72,8 @@ public sealed unsafe class Storage
         var p = pointer;
         pointer = null;
         if (p == null) return;
-        if (Device.Type == DeviceType.Cpu) CpuAllocator.Free(p, capacity);
+        if (pinned) CudaMemory.FreePinned(p);
+        else if (Device.Type == DeviceType.Cpu) CpuAllocator.Free(p, capacity);
         else CudaMemory.Free(Device, p, capacity);
     }
 }

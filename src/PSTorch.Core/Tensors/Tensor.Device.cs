@@ -28,6 +28,26 @@ public partial class Tensor
         return y;
     }
 
+    /// <summary>Whether the tensor's memory is page-locked host memory (torch.Tensor.is_pinned).</summary>
+    public bool IsPinned => storage.IsPinned;
+
+    /// <summary>
+    /// torch.Tensor.pin_memory: a copy of this CPU tensor in page-locked host memory, which CUDA copies to and from
+    /// faster and without blocking the host (the tensor itself when it is pinned already). Needs a usable CUDA
+    /// device; the gradient passes through unchanged (PinMemoryBackward0).
+    /// </summary>
+    public Tensor PinMemory()
+    {
+        if (IsPinned) return this;
+        if (Device.Type != DeviceType.Cpu)
+            throw new InvalidOperationException($"cannot pin '{DType.Name()}' tensor on {Device}: only dense CPU tensors can be pinned");
+        var pinnedCopy = new Tensor(Storage.Pinned(Numel() * DType.ElementSize()), shape.ToArray(), Shapes.ContiguousStrides(shape), 0, DType,
+            new VersionCounter(), shareStorage: false);
+        pinnedCopy.CopyFrom(this);
+        if (Graph.ShouldRecord(this)) Graph.Record(pinnedCopy, "PinMemoryBackward0", [this], [], (g, _, _) => [g]);
+        return pinnedCopy;
+    }
+
     /// <summary>This tensor's elements where the CPU can read them: itself on the CPU, else a host copy (no autograd), as PyTorch syncs for .item().</summary>
     internal Tensor OnHost()
     {

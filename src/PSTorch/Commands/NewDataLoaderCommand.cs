@@ -8,7 +8,8 @@ namespace PSTorch.Commands;
 /// <para type="synopsis">Creates a DataLoader (torch.utils.data.DataLoader) over a dataset.</para>
 /// <para type="description">Enumerate the loader to run one epoch: <c>$loader | ForEach-Object { $_.Inputs.Shape }</c>.
 /// Each batch has .Inputs and .Targets. -Workers loads batches on worker threads; PowerShell script blocks in the
-/// dataset or transform always run on the enumerating thread. -PinMemory is accepted and does nothing on the CPU.</para>
+/// dataset or transform always run on the enumerating thread. -PinMemory puts the batches in page-locked memory when a CUDA
+/// device is usable (nothing changes without one).</para>
 /// <example><code>Get-Dataset FashionMnistSample | New-DataLoader -BatchSize 64 -Shuffle -Seed 1</code></example>
 /// </summary>
 [Cmdlet(VerbsCommon.New, "DataLoader")]

@@ -36,6 +36,21 @@ internal static unsafe class CudaMemory
     }
 
     /// <summary>
+    /// Page-locked host memory (cudaHostAlloc, portable to every device): the driver copies from it by DMA without
+    /// staging, and asynchronously. Needs a usable CUDA device, as torch.Tensor.pin_memory does.
+    /// </summary>
+    public static void* AllocatePinned(long bytes)
+    {
+        CudaBackend.EnsureUsable(new Device(DeviceType.Cuda, Torch.Cuda.CurrentDevice()));
+        void* p;
+        CudaBackend.Check(PstorchCuda.HostAllocPinned(&p, (ulong)bytes));
+        return p;
+    }
+
+    /// <summary>Releases pinned host memory; never throws (it runs in finalizers too): a failure leaks the block.</summary>
+    public static void FreePinned(void* pointer) => PstorchCuda.HostFreePinned(pointer);
+
+    /// <summary>
     /// dst = src for two contiguous tensors of one dtype and size on different devices (host and device, or two
     /// devices); returns when the copy is complete, so the host may read dst or free src.
     /// </summary>
