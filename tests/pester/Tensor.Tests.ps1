@@ -109,6 +109,21 @@ Describe 'New-Tensor' {
             $err.TargetObject | Should -BeExactly 'cuda:0'
         }
 
+        It 'keeps the CPU as the default device when CUDA is unavailable' -Skip:([bool]$env:PSTORCH_HAS_CUDA) {
+            { [PSTorch.Torch]::SetDefaultDevice('cuda') } | Should -Throw -ExpectedMessage '*CUDA unavailable: *'
+            [PSTorch.Torch]::GetDefaultDevice().ToString() | Should -Be 'cpu'
+            (New-Tensor -Zeros -Shape 2).Device.ToString() | Should -Be 'cpu'
+        }
+
+        It 'pins nothing without CUDA: a -PinMemory loader gives ordinary tensors' -Skip:([bool]$env:PSTORCH_HAS_CUDA) {
+            $data = Get-Dataset Tensor -Tensors (New-Tensor -Arange -Start 0 -End 8).View(8, 1), (New-Tensor -Arange -Start 0 -End 8)
+            $loader = New-DataLoader $data -BatchSize 4 -PinMemory
+            foreach ($b in $loader) { $batch = $b; break }
+            $batch.Inputs.IsPinned | Should -BeFalse
+            $batch.Targets.ToArray[long]() | Should -Be 0, 1, 2, 3
+            { (New-Tensor 1, 2).PinMemory() } | Should -Throw -ExpectedMessage '*CUDA unavailable: *'
+        }
+
         It 'refuses a bad device name as InvalidArgument' {
             $err = { New-Tensor 1 -Device tpu } | Should -Throw -PassThru
             $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
