@@ -24,6 +24,19 @@ __device__ __forceinline__ Range adaptive_window(int o, int size, int out_size) 
     return {s, e, e - s};
 }
 
+// Element i of contiguous [planes, height, width] planes: its plane, its index within the plane, its row and column.
+struct PlanePosition {
+    int64_t plane, at;
+    int h, w;
+};
+
+__device__ __forceinline__ PlanePosition locate(int64_t i, int height, int width) {
+    const int64_t size = static_cast<int64_t>(height) * width;
+    const int64_t plane = i / size, at = i - plane * size;
+    const int h = static_cast<int>(at / width);
+    return {plane, at, h, static_cast<int>(at - static_cast<int64_t>(h) * width)};
+}
+
 template <typename T> struct MaxPoolForward {
     T* y;
     int64_t* indices;
@@ -31,10 +44,9 @@ template <typename T> struct MaxPoolForward {
     pst_pool2d_geometry g;
     __device__ void operator()(int64_t i) const {
         using A = acc_t<T>;
-        const int64_t out_plane = static_cast<int64_t>(g.out_height) * g.out_width;
-        const int64_t p = i / out_plane;
-        const int r = static_cast<int>(i - p * out_plane), oh = r / g.out_width, ow = r - oh * g.out_width;
-        const T* plane = x + p * g.in_height * static_cast<int64_t>(g.in_width);
+        const PlanePosition o = locate(i, g.out_height, g.out_width);
+        const int oh = o.h, ow = o.w;
+        const T* plane = x + o.plane * g.in_height * static_cast<int64_t>(g.in_width);
         const int h_start = oh * g.stride_height - g.padding_height, w_start = ow * g.stride_width - g.padding_width;
         // first and one-past-last kernel taps inside the input
         const int ki_first = h_start >= 0 ? 0 : (-h_start + g.dilation_height - 1) / g.dilation_height;
@@ -69,12 +81,11 @@ template <typename T> struct MaxPoolBackward {
     pst_pool2d_geometry g;
     __device__ void operator()(int64_t i) const {
         using A = acc_t<T>;
-        const int64_t in_plane = static_cast<int64_t>(g.in_height) * g.in_width, out_plane = static_cast<int64_t>(g.out_height) * g.out_width;
-        const int64_t p = i / in_plane;
-        const int64_t at = i - p * in_plane;
-        const int ih = static_cast<int>(at / g.in_width), iw = static_cast<int>(at - static_cast<int64_t>(ih) * g.in_width);
-        const T* gyp = gy + p * out_plane;
-        const int64_t* ip = indices + p * out_plane;
+        const int64_t out_plane = static_cast<int64_t>(g.out_height) * g.out_width;
+        const PlanePosition in = locate(i, g.in_height, g.in_width);
+        const int ih = in.h, iw = in.w;
+        const T* gyp = gy + in.plane * out_plane;
+        const int64_t* ip = indices + in.plane * out_plane;
         A sum = A(0);
         for (int ki = g.kernel_height - 1; ki >= 0; --ki) {
             const int th = ih + g.padding_height - ki * g.dilation_height;
@@ -87,7 +98,7 @@ template <typename T> struct MaxPoolBackward {
                 const int ow = tw / g.stride_width;
                 if (ow >= g.out_width) continue;
                 const int64_t o = static_cast<int64_t>(oh) * g.out_width + ow;
-                if (ip[o] == at) sum += convert<A>(gyp[o]);
+                if (ip[o] == in.at) sum += convert<A>(gyp[o]);
             }
         }
         gx[i] = convert<T>(sum);
@@ -109,12 +120,11 @@ template <typename T> struct AvgPoolForward {
     int64_t divisor_override;
     __device__ void operator()(int64_t i) const {
         using A = acc_t<T>;
-        const int64_t out_plane = static_cast<int64_t>(g.out_height) * g.out_width;
-        const int64_t p = i / out_plane;
-        const int r = static_cast<int>(i - p * out_plane), oh = r / g.out_width, ow = r - oh * g.out_width;
+        const PlanePosition o = locate(i, g.out_height, g.out_width);
+        const int oh = o.h, ow = o.w;
         const Range h = adaptive ? adaptive_window(oh, g.in_height, g.out_height) : window(oh, g.in_height, g.kernel_height, g.stride_height, g.padding_height);
         const Range w = adaptive ? adaptive_window(ow, g.in_width, g.out_width) : window(ow, g.in_width, g.kernel_width, g.stride_width, g.padding_width);
-        const T* plane = x + p * g.in_height * static_cast<int64_t>(g.in_width);
+        const T* plane = x + o.plane * g.in_height * static_cast<int64_t>(g.in_width);
         A sum = A(0);
         for (int a = h.start; a < h.end; ++a)
             for (int b = w.start; b < w.end; ++b) sum += convert<A>(plane[static_cast<int64_t>(a) * g.in_width + b]);
@@ -145,11 +155,10 @@ template <typename T> struct AvgPoolBackward {
 
     __device__ void operator()(int64_t i) const {
         using A = acc_t<T>;
-        const int64_t in_plane = static_cast<int64_t>(g.in_height) * g.in_width, out_plane = static_cast<int64_t>(g.out_height) * g.out_width;
-        const int64_t p = i / in_plane;
-        const int64_t at = i - p * in_plane;
-        const int ih = static_cast<int>(at / g.in_width), iw = static_cast<int>(at - static_cast<int64_t>(ih) * g.in_width);
-        const T* gyp = gy + p * out_plane;
+        const int64_t out_plane = static_cast<int64_t>(g.out_height) * g.out_width;
+        const PlanePosition in = locate(i, g.in_height, g.in_width);
+        const int ih = in.h, iw = in.w;
+        const T* gyp = gy + in.plane * out_plane;
         int oh_first, oh_end, ow_first, ow_end;
         candidates(ih, g.in_height, g.out_height, g.kernel_height, g.stride_height, g.padding_height, oh_first, oh_end);
         candidates(iw, g.in_width, g.out_width, g.kernel_width, g.stride_width, g.padding_width, ow_first, ow_end);

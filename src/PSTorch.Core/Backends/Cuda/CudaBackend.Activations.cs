@@ -27,11 +27,4 @@ internal sealed unsafe partial class CudaBackend
         Check(PstorchCuda.GeluBackward(CudaOpCodes.Of(gradInput.DType), gradInput.DataPointer, gradOutput.DataPointer, input.DataPointer,
             gradInput.Numel(), tanhApproximation ? 1 : 0, Stream));
     }
-
-    /// <summary>PyTorch's mixed-device error unless every operand is on <paramref name="device"/> (the kernels here take raw pointers).</summary>
-    static void SameDevice(Device device, params Tensor?[] operands)
-    {
-        foreach (var t in operands)
-            if (t != null && t.Device != device) throw Backend.MixedDevices(device, t.Device);
-    }
 }

@@ -28,6 +28,25 @@ internal sealed unsafe partial class CudaBackend
         return Tensor.Empty([chunk * perImage], dtype, device);
     }
 
+    /// <summary>Element offset of image <paramref name="image"/>'s input channels of <paramref name="group"/>.</summary>
+    static long InputOffset(in Conv2dGeometry g, int image, int group) =>
+        ((long)image * g.InChannels + (long)group * g.InChannelsPerGroup) * g.InPlane;
+
+    /// <summary>Element offset of image <paramref name="image"/>'s output channels of <paramref name="group"/>.</summary>
+    static long OutputOffset(in Conv2dGeometry g, int image, int group) =>
+        ((long)image * g.OutChannels + (long)group * g.OutChannelsPerGroup) * g.OutPlane;
+
+    /// <summary>Element offset of <paramref name="group"/>'s filters, [OutChannelsPerGroup, PatchSize] in the weight.</summary>
+    static long WeightOffset(in Conv2dGeometry g, int group) => (long)group * g.OutChannelsPerGroup * g.PatchSize;
+
+    /// <summary>col[n] = im2col of <paramref name="group"/>'s channels for images first .. first + images - 1.</summary>
+    static void Unfold(Tensor col, Tensor input, in Conv2dGeometry g, PstConv2dGeometry* geometry, int first, int images, int group)
+    {
+        byte* x = (byte*)input.DataPointer + InputOffset(g, first, group) * input.DType.ElementSize();
+        Check(PstorchCuda.Im2col(CudaOpCodes.Of(input.DType), col.DataPointer, x, geometry, images, (long)g.InChannels * g.InPlane,
+            (long)g.PatchSize * g.OutPlane, Stream));
+    }
+
     public void Conv2d(Tensor output, Tensor input, Tensor weight, Tensor? bias, in Conv2dGeometry g)
     {
         var device = Enter(output);
@@ -35,19 +54,18 @@ internal sealed unsafe partial class CudaBackend
         var geometry = Native(g);
         var dtype = CudaOpCodes.Of(output.DType);
         int size = output.DType.ElementSize(), k = g.PatchSize, plane = g.OutPlane, cout = g.OutChannelsPerGroup;
-        byte* x = (byte*)input.DataPointer, w = (byte*)weight.DataPointer, y = (byte*)output.DataPointer;
+        byte* w = (byte*)weight.DataPointer, y = (byte*)output.DataPointer;
         using var col = UnfoldBuffer(g, output.DType, device, out int chunk);
         for (int first = 0; first < g.Batch; first += chunk)
         {
             int images = Math.Min(chunk, g.Batch - first);
             for (int group = 0; group < g.Groups; group++)
             {
-                byte* xg = x + ((long)first * g.InChannels * g.InPlane + (long)group * g.InChannelsPerGroup * g.InPlane) * size;
-                Check(PstorchCuda.Im2col(dtype, col.DataPointer, xg, &geometry, images, (long)g.InChannels * g.InPlane, (long)k * plane, Stream));
+                Unfold(col, input, g, &geometry, first, images, group);
                 // y[n, group] [cout, plane] = W_g [cout, k] @ col[n] [k, plane]
-                byte* yg = y + ((long)first * g.OutChannels * plane + (long)group * cout * plane) * size;
-                Check(PstorchCuda.GemmStridedBatched(dtype, 0, 0, cout, plane, k, 1.0, w + (long)group * cout * k * size, k, 0,
-                    col.DataPointer, plane, (long)k * plane, 0.0, yg, plane, (long)g.OutChannels * plane, images, Stream));
+                Check(PstorchCuda.GemmStridedBatched(dtype, 0, 0, cout, plane, k, 1.0, w + WeightOffset(g, group) * size, k, 0,
+                    col.DataPointer, plane, (long)k * plane, 0.0, y + OutputOffset(g, first, group) * size, plane, (long)g.OutChannels * plane,
+                    images, Stream));
             }
         }
         if (bias != null)
@@ -73,12 +91,12 @@ internal sealed unsafe partial class CudaBackend
             for (int group = 0; group < g.Groups; group++)
             {
                 // col[n] [k, plane] = W_g^T [k, cout] @ gy[n, group] [cout, plane]
-                byte* gyg = gy + ((long)first * g.OutChannels * plane + (long)group * cout * plane) * size;
-                Check(PstorchCuda.GemmStridedBatched(dtype, 1, 0, k, plane, cout, 1.0, w + (long)group * cout * k * size, k, 0,
-                    gyg, plane, (long)g.OutChannels * plane, 0.0, col.DataPointer, plane, (long)k * plane, images, Stream));
+                Check(PstorchCuda.GemmStridedBatched(dtype, 1, 0, k, plane, cout, 1.0, w + WeightOffset(g, group) * size, k, 0,
+                    gy + OutputOffset(g, first, group) * size, plane, (long)g.OutChannels * plane, 0.0, col.DataPointer, plane, (long)k * plane,
+                    images, Stream));
                 // col2im writes every element of the group's input gradient (no zero-fill needed)
-                byte* gxg = gx + ((long)first * g.InChannels * g.InPlane + (long)group * g.InChannelsPerGroup * g.InPlane) * size;
-                Check(PstorchCuda.Col2im(dtype, gxg, col.DataPointer, &geometry, images, (long)g.InChannels * g.InPlane, (long)k * plane, Stream));
+                Check(PstorchCuda.Col2im(dtype, gx + InputOffset(g, first, group) * size, col.DataPointer, &geometry, images,
+                    (long)g.InChannels * g.InPlane, (long)k * plane, Stream));
             }
         }
     }
@@ -90,7 +108,7 @@ internal sealed unsafe partial class CudaBackend
         var geometry = Native(g);
         var dtype = CudaOpCodes.Of(gradWeight.DType);
         int size = gradWeight.DType.ElementSize(), k = g.PatchSize, plane = g.OutPlane, cout = g.OutChannelsPerGroup;
-        byte* gw = (byte*)gradWeight.DataPointer, gy = (byte*)gradOutput.DataPointer, x = (byte*)input.DataPointer;
+        byte* gw = (byte*)gradWeight.DataPointer, gy = (byte*)gradOutput.DataPointer;
         if (g.Batch == 0) Fill(gradWeight, 0);
         using var col = UnfoldBuffer(g, gradWeight.DType, device, out int chunk);
         for (int first = 0; first < g.Batch; first += chunk)
@@ -98,16 +116,12 @@ internal sealed unsafe partial class CudaBackend
             int images = Math.Min(chunk, g.Batch - first);
             for (int group = 0; group < g.Groups; group++)
             {
-                byte* xg = x + ((long)first * g.InChannels * g.InPlane + (long)group * g.InChannelsPerGroup * g.InPlane) * size;
-                Check(PstorchCuda.Im2col(dtype, col.DataPointer, xg, &geometry, images, (long)g.InChannels * g.InPlane, (long)k * plane, Stream));
+                Unfold(col, input, g, &geometry, first, images, group);
                 // gW_g [cout, k] (+)= gy[n, group] [cout, plane] @ col[n]^T [plane, k], image by image in order
                 for (int n = 0; n < images; n++)
-                {
-                    byte* gyn = gy + ((long)(first + n) * g.OutChannels * plane + (long)group * cout * plane) * size;
-                    Check(PstorchCuda.GemmStridedBatched(dtype, 0, 1, cout, k, plane, 1.0, gyn, plane, 0,
+                    Check(PstorchCuda.GemmStridedBatched(dtype, 0, 1, cout, k, plane, 1.0, gy + OutputOffset(g, first + n, group) * size, plane, 0,
                         (byte*)col.DataPointer + (long)n * k * plane * size, plane, 0, first + n == 0 ? 0.0 : 1.0,
-                        gw + (long)group * cout * k * size, k, 0, 1, Stream));
-                }
+                        gw + WeightOffset(g, group) * size, k, 0, 1, Stream));
             }
         }
     }

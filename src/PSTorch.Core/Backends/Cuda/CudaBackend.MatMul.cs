@@ -30,8 +30,7 @@ internal sealed unsafe partial class CudaBackend
     public void BatchedMatMul(Tensor dst, Tensor a, Tensor b, bool accumulate = false)
     {
         var device = Enter(dst);
-        if (a.Device != device) throw Backend.MixedDevices(device, a.Device);
-        if (b.Device != device) throw Backend.MixedDevices(device, b.Device);
+        SameDevice(device, a, b);
         if (dst.DType is not (DType.Float32 or DType.Float64 or DType.Float16 or DType.BFloat16))
             throw new NotSupportedException($"\"addmm_cuda\" not implemented for '{dst.DType.LegacyName()}'");
         long batch = dst.ShapeRef[0], m = dst.ShapeRef[1], n = dst.ShapeRef[2], k = a.ShapeRef[2];

@@ -10,7 +10,7 @@ internal sealed unsafe partial class CudaBackend
     /// <summary>The [outer, n, inner] view of a contiguous tensor of <paramref name="device"/>.</summary>
     static PstTensor DescribeBlocks(Tensor t, Device device, long outer, long n, long inner)
     {
-        if (t.Device != device) throw Backend.MixedDevices(device, t.Device);
+        SameDevice(device, t);
         return CudaDescriptor.Build(t.UntypedStorage.Pointer, t.StorageOffset, t.DType, [outer, n, inner], [n * inner, inner, 1]);
     }
 

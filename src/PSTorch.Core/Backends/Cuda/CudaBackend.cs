@@ -88,10 +88,22 @@ internal sealed unsafe partial class CudaBackend : IBackend
         };
     }
 
+    /// <summary>PyTorch's mixed-device error unless every operand (null: absent) is on <paramref name="device"/>.</summary>
+    static void SameDevice(Device device, params Tensor?[] operands)
+    {
+        foreach (var t in operands) SameDevice(device, t);
+    }
+
+    /// <summary>One operand's check, without the params array (descriptors are built for every operand of every op).</summary>
+    static void SameDevice(Device device, Tensor? operand)
+    {
+        if (operand != null && operand.Device != device) throw Backend.MixedDevices(device, operand.Device);
+    }
+
     /// <summary>The descriptor of a tensor of <paramref name="device"/>; any other tensor is PyTorch's mixed-device error.</summary>
     internal static PstTensor Describe(Tensor t, Device device)
     {
-        if (t.Device != device) throw Backend.MixedDevices(device, t.Device);
+        SameDevice(device, t);
         return CudaDescriptor.Build(t.UntypedStorage.Pointer, t.StorageOffset, t.DType, t.ShapeRef, t.StridesRef);
     }
 
