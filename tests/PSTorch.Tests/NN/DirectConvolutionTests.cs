@@ -25,32 +25,32 @@ public class DirectConvolutionTests
         return new Conv2dGeometry(batch, channels, h, wd, (int)w.Size(0), h + 2 * padding - k + 1, wd + 2 * padding - k + 1, k, k, 1, 1, padding, padding, 1, 1, 1);
     }
 
-    /// <summary>gW[o, c, a, b] = sum over images and outputs of gy[n, o, i, j] * x[n, c, i - p + a, j - p + b] (zero outside).</summary>
-    static double[] WeightGradient(Tensor x, Tensor gy, int k, int p)
+    /// <summary>gW[o, c, a, b] = sum over images and outputs of gy[n, o, i, j] * x[n, c, i - ph + a, j - pw + b] (zero outside).</summary>
+    internal static double[] WeightGradient(Tensor x, Tensor gy, int kh, int kw, int ph, int pw)
     {
         var xv = x.To(DType.Float64).ToArray<double>(); var gv = gy.To(DType.Float64).ToArray<double>();
         int n = (int)x.Size(0), c = (int)x.Size(1), h = (int)x.Size(2), wd = (int)x.Size(3), co = (int)gy.Size(1), oh = (int)gy.Size(2), ow = (int)gy.Size(3);
-        var gw = new double[co * c * k * k];
+        var gw = new double[co * c * kh * kw];
         for (int o = 0; o < co; o++)
             for (int ci = 0; ci < c; ci++)
-                for (int a = 0; a < k; a++)
-                    for (int b = 0; b < k; b++)
+                for (int a = 0; a < kh; a++)
+                    for (int b = 0; b < kw; b++)
                     {
                         double sum = 0;
                         for (int m = 0; m < n; m++)
                             for (int i = 0; i < oh; i++)
                                 for (int j = 0; j < ow; j++)
                                 {
-                                    int ih = i - p + a, iw = j - p + b;
+                                    int ih = i - ph + a, iw = j - pw + b;
                                     if (ih >= 0 && ih < h && iw >= 0 && iw < wd)
                                         sum += gv[((m * co + o) * oh + i) * ow + j] * xv[((m * c + ci) * h + ih) * wd + iw];
                                 }
-                        gw[((o * c + ci) * k + a) * k + b] = sum;
+                        gw[((o * c + ci) * kh + a) * kw + b] = sum;
                     }
         return gw;
     }
 
-    static void AssertClose(double[] expected, Tensor actual, double tolerance)
+    internal static void AssertClose(double[] expected, Tensor actual, double tolerance)
     {
         var values = actual.To(DType.Float64).ToArray<double>();
         Assert.Equal(expected.Length, values.Length);
@@ -77,7 +77,7 @@ public class DirectConvolutionTests
             for (int i = 0; i < expected.Length; i++) expected[i] += bias[i / plane % outChannels];
         }
         var gy64 = Torch.Randn([2, outChannels, g.OutHeight, g.OutWidth], DType.Float64);
-        var expectedGradient = WeightGradient(x64, gy64, kernel, padding);
+        var expectedGradient = WeightGradient(x64, gy64, kernel, kernel, padding, padding);
 
         foreach (var (dtype, tolerance) in new[] { (DType.Float64, 1e-12), (DType.Float32, 1e-4) })
         {

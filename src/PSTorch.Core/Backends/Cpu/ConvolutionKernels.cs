@@ -22,6 +22,11 @@ internal static unsafe class ConvolutionKernels<T> where T : unmanaged, INumber<
             DirectConvolutionKernels<T>.Forward(output, input, weight, bias, g);
             return;
         }
+        if (ImplicitGemmConvolutionKernels<T>.Supports(g))
+        {
+            ImplicitGemmConvolutionKernels<T>.Forward(output, input, weight, bias, g);
+            return;
+        }
         nint x = (nint)input.Ptr<T>(), w = (nint)weight.Ptr<T>(), y = (nint)output.Ptr<T>();
         nint b = bias == null ? 0 : (nint)bias.Ptr<T>();
         RunOverImages(g, output.Device, WorkerCount(g), (col, n, _) =>
@@ -30,6 +35,11 @@ internal static unsafe class ConvolutionKernels<T> where T : unmanaged, INumber<
 
     public static void BackwardInput(Tensor gradInput, Tensor gradOutput, Tensor weight, Conv2dGeometry g)
     {
+        if (ImplicitGemmConvolutionKernels<T>.Supports(g) && ImplicitGemmConvolutionKernels<T>.BackwardInputMatches(weight))
+        {
+            ImplicitGemmConvolutionKernels<T>.BackwardInput(gradInput, gradOutput, weight, g);
+            return;
+        }
         nint gx = (nint)gradInput.Ptr<T>(), gy = (nint)gradOutput.Ptr<T>(), w = (nint)weight.Ptr<T>();
         RunOverImages(g, gradInput.Device, WorkerCount(g), (col, n, _) =>
             BackwardInputImage((T*)gx + (long)n * g.InChannels * g.InPlane, (T*)gy + (long)n * g.OutChannels * g.OutPlane, (T*)w, (T*)col, g));
@@ -43,6 +53,11 @@ internal static unsafe class ConvolutionKernels<T> where T : unmanaged, INumber<
             // The direct kernel also multiplies its padding columns' zero gradient by real inputs: an infinite input
             // turns those products into NaN where PyTorch's sum has none, so such a result is computed again below.
             if (!ContainsNaN(gradWeight.Ptr<T>(), gradWeight.Numel())) return;
+        }
+        if (ImplicitGemmConvolutionKernels<T>.Supports(g))
+        {
+            ImplicitGemmConvolutionKernels<T>.BackwardWeight(gradWeight, gradOutput, input, g);
+            return;
         }
         int weightSize = checked(g.OutChannels * g.PatchSize);
         int workers = WorkerCount(g);

@@ -17,7 +17,7 @@ namespace PSTorch.Backends.Cpu;
 internal static unsafe class DirectConvolutionKernels<T> where T : unmanaged, INumber<T>
 {
     /// <summary>Wider patches stay on im2col + GEMM, whose register blocking suits deep products (a chosen bound, not tuned).</summary>
-    const int MaxPatch = 32;
+    public const int MaxPatch = 32;
     /// <summary>Vectors of outputs kept in registers per output channel while the taps are added in.</summary>
     const int Unroll = 4;
 
@@ -29,7 +29,7 @@ internal static unsafe class DirectConvolutionKernels<T> where T : unmanaged, IN
 
     public static void Forward(Tensor output, Tensor input, Tensor weight, Tensor? bias, Conv2dGeometry g)
     {
-        var layout = new PaddedLayout(g);
+        var layout = new PaddedImageLayout<T>(g, Vector512<T>.Count);
         nint x = (nint)input.Ptr<T>(), w = (nint)weight.Ptr<T>(), y = (nint)output.Ptr<T>();
         nint b = bias == null ? 0 : (nint)bias.Ptr<T>();
         int[] offsets = layout.TapOffsets();
@@ -54,7 +54,7 @@ internal static unsafe class DirectConvolutionKernels<T> where T : unmanaged, IN
     /// <summary>gW[oc, tap] = sum over images and outputs of gy * the tap's shifted padded input; per-worker sums in double.</summary>
     public static void BackwardWeight(Tensor gradWeight, Tensor gradOutput, Tensor input, Conv2dGeometry g)
     {
-        var layout = new PaddedLayout(g);
+        var layout = new PaddedImageLayout<T>(g, Vector512<T>.Count);
         int[] offsets = layout.TapOffsets();
         int workers = ConvolutionKernels<T>.WorkerCount(g);
         var sums = new double[workers][];
@@ -106,10 +106,10 @@ internal static unsafe class DirectConvolutionKernels<T> where T : unmanaged, IN
                 Vector512<T> u = Vector512.Create(w0[tap]), v = Vector512.Create(w1[tap]);
                 T* q = p + offsets[tap];
                 Vector512<T> x0 = Vector512.Load(q), x1 = Vector512.Load(q + lanes), x2 = Vector512.Load(q + 2 * lanes), x3 = Vector512.Load(q + 3 * lanes);
-                a0 = MultiplyAdd(u, x0, a0); b0 = MultiplyAdd(v, x0, b0);
-                a1 = MultiplyAdd(u, x1, a1); b1 = MultiplyAdd(v, x1, b1);
-                a2 = MultiplyAdd(u, x2, a2); b2 = MultiplyAdd(v, x2, b2);
-                a3 = MultiplyAdd(u, x3, a3); b3 = MultiplyAdd(v, x3, b3);
+                a0 = GemmKernels.MultiplyAdd(u, x0, a0); b0 = GemmKernels.MultiplyAdd(v, x0, b0);
+                a1 = GemmKernels.MultiplyAdd(u, x1, a1); b1 = GemmKernels.MultiplyAdd(v, x1, b1);
+                a2 = GemmKernels.MultiplyAdd(u, x2, a2); b2 = GemmKernels.MultiplyAdd(v, x2, b2);
+                a3 = GemmKernels.MultiplyAdd(u, x3, a3); b3 = GemmKernels.MultiplyAdd(v, x3, b3);
             }
             a0.Store(first + i); a1.Store(first + i + lanes); a2.Store(first + i + 2 * lanes); a3.Store(first + i + 3 * lanes);
             b0.Store(second + i); b1.Store(second + i + lanes); b2.Store(second + i + 2 * lanes); b3.Store(second + i + 3 * lanes);
@@ -120,8 +120,8 @@ internal static unsafe class DirectConvolutionKernels<T> where T : unmanaged, IN
             for (int tap = 0; tap < offsets.Length; tap++)
             {
                 var x = Vector512.Load(padded + i + offsets[tap]);
-                a = MultiplyAdd(Vector512.Create(w0[tap]), x, a);
-                b = MultiplyAdd(Vector512.Create(w1[tap]), x, b);
+                a = GemmKernels.MultiplyAdd(Vector512.Create(w0[tap]), x, a);
+                b = GemmKernels.MultiplyAdd(Vector512.Create(w1[tap]), x, b);
             }
             a.Store(first + i);
             b.Store(second + i);
@@ -145,9 +145,9 @@ internal static unsafe class DirectConvolutionKernels<T> where T : unmanaged, IN
             {
                 Vector512<T> g0 = Vector512.Load(gradient0 + i), g1 = Vector512.Load(gradient1 + i);
                 Vector512<T> x0 = Vector512.Load(q0 + i), x1 = Vector512.Load(q1 + i), x2 = Vector512.Load(q2 + i);
-                a0 = MultiplyAdd(g0, x0, a0); b0 = MultiplyAdd(g1, x0, b0);
-                a1 = MultiplyAdd(g0, x1, a1); b1 = MultiplyAdd(g1, x1, b1);
-                a2 = MultiplyAdd(g0, x2, a2); b2 = MultiplyAdd(g1, x2, b2);
+                a0 = GemmKernels.MultiplyAdd(g0, x0, a0); b0 = GemmKernels.MultiplyAdd(g1, x0, b0);
+                a1 = GemmKernels.MultiplyAdd(g0, x1, a1); b1 = GemmKernels.MultiplyAdd(g1, x1, b1);
+                a2 = GemmKernels.MultiplyAdd(g0, x2, a2); b2 = GemmKernels.MultiplyAdd(g1, x2, b2);
             }
             int count = Math.Min(3, taps - tap);
             Span<double> first = [Sum(a0), Sum(a1), Sum(a2)], second = [Sum(b0), Sum(b1), Sum(b2)];
@@ -160,94 +160,4 @@ internal static unsafe class DirectConvolutionKernels<T> where T : unmanaged, IN
     }
 
     static double Sum(Vector512<T> v) => double.CreateTruncating(Vector512.Sum(v));
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static Vector512<T> MultiplyAdd(Vector512<T> a, Vector512<T> b, Vector512<T> c) =>
-        typeof(T) == typeof(float)
-            ? Avx512F.FusedMultiplyAdd(a.AsSingle(), b.AsSingle(), c.AsSingle()).As<float, T>()
-            : Avx512F.FusedMultiplyAdd(a.AsDouble(), b.AsDouble(), c.AsDouble()).As<double, T>();
-
-    /// <summary>
-    /// Sizes of one image's zero-padded copy: channels of Height x Width, Width = OutWidth + KernelWidth - 1, then
-    /// slack so that the last vector of outputs (FlatSize, a whole number of vectors) reads inside the buffer.
-    /// </summary>
-    readonly struct PaddedLayout(Conv2dGeometry g)
-    {
-        public readonly int Width = g.OutWidth + g.KernelWidth - 1;
-        public readonly int Height = g.OutHeight + g.KernelHeight - 1;
-        /// <summary>Outputs per channel in the flattened layout, rounded up to whole vectors.</summary>
-        public readonly int FlatSize = RoundUp(checked(g.OutHeight * (g.OutWidth + g.KernelWidth - 1)), Vector512<T>.Count);
-        int Plane => Width * Height;
-        // a tap offset is below one channel plane, so the last channel's reads end before Plane * channels + FlatSize
-        public int PaddedSize => checked(Plane * g.InChannels + FlatSize);
-
-        public int[] TapOffsets()
-        {
-            var offsets = new int[g.PatchSize];
-            int tap = 0;
-            for (int c = 0; c < g.InChannels; c++)
-                for (int ki = 0; ki < g.KernelHeight; ki++)
-                    for (int kj = 0; kj < g.KernelWidth; kj++)
-                        offsets[tap++] = c * Plane + ki * Width + kj;
-            return offsets;
-        }
-
-        /// <summary>Zeroes the buffer and copies one contiguous image [C, H, W] inside its padding.</summary>
-        public void Fill(T* padded, T* image)
-        {
-            new Span<T>(padded, PaddedSize).Clear();
-            // the padding after the last row/column may be smaller than before it (or the input longer than the output needs)
-            int rows = Math.Min(g.InHeight, Height - g.PaddingHeight);
-            int columns = Math.Min(g.InWidth, Width - g.PaddingWidth);
-            for (int c = 0; c < g.InChannels; c++)
-                for (int ih = 0; ih < rows; ih++)
-                    CopyRow(image + ((long)c * g.InHeight + ih) * g.InWidth, padded + (long)c * Plane + (long)(ih + g.PaddingHeight) * Width + g.PaddingWidth, columns);
-        }
-
-        /// <summary>Copies the valid columns of a flattened output plane into a contiguous [OutHeight, OutWidth] plane.</summary>
-        public void CopyOut(T* flat, T* plane)
-        {
-            for (int oh = 0; oh < g.OutHeight; oh++)
-                CopyRow(flat + (long)oh * Width, plane + (long)oh * g.OutWidth, g.OutWidth);
-        }
-
-        /// <summary>Copies a contiguous [OutHeight, OutWidth] plane into the flattened layout (leaving the dropped columns alone).</summary>
-        public void CopyIn(T* plane, T* flat)
-        {
-            for (int oh = 0; oh < g.OutHeight; oh++)
-                CopyRow(plane + (long)oh * g.OutWidth, flat + (long)oh * Width, g.OutWidth);
-        }
-
-        static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
-
-        /// <summary>
-        /// Copies one image row (28 floats for Fashion-MNIST) between non-overlapping buffers with whole-vector moves, the
-        /// last one overlapping the previous: a call to memmove per row cost more than the copying (a quarter of conv1's
-        /// forward + backward time went to it).
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        static void CopyRow(T* source, T* destination, int count)
-        {
-            nuint bytes = (nuint)count * (nuint)sizeof(T);
-            byte* s = (byte*)source, d = (byte*)destination;
-            if (bytes >= 64)
-            {
-                nuint i = 0;
-                for (; i + 64 <= bytes; i += 64) Vector512.Load(s + i).Store(d + i);
-                if (i < bytes) Vector512.Load(s + bytes - 64).Store(d + bytes - 64);
-            }
-            else if (bytes >= 32)
-            {
-                Vector256.Load(s).Store(d);
-                Vector256.Load(s + bytes - 32).Store(d + bytes - 32);
-            }
-            else if (bytes >= 16)
-            {
-                Vector128.Load(s).Store(d);
-                Vector128.Load(s + bytes - 16).Store(d + bytes - 16);
-            }
-            else
-                for (int i = 0; i < count; i++) destination[i] = source[i];
-        }
-    }
 }

@@ -200,7 +200,7 @@ internal static unsafe class GemmKernels
 
     // T is float or double (the only instantiations); the typeof tests are folded away by the JIT.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<T> MultiplyAdd<T>(Vector512<T> x, Vector512<T> y, Vector512<T> addend) where T : unmanaged
+    internal static Vector512<T> MultiplyAdd<T>(Vector512<T> x, Vector512<T> y, Vector512<T> addend) where T : unmanaged
     {
         if (typeof(T) == typeof(float))
             return Avx512F.FusedMultiplyAdd(x.AsSingle(), y.AsSingle(), addend.AsSingle()).As<float, T>();
