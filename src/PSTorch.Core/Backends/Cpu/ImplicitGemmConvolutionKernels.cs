@@ -126,10 +126,16 @@ internal static unsafe class ImplicitGemmConvolutionKernels<T> where T : unmanag
     /// <summary>destination[o, c] = source[c, o] for c below <paramref name="channels"/>, zero up to <paramref name="pitch"/>.</summary>
     static void Transpose(T* source, T* destination, int channels, int plane, int pitch)
     {
+        const int block = BlockTranspose.Size;
+        // whole 16 x 16 float blocks in registers, the rest (and double) one element at a time
+        int blockedChannels = typeof(T) == typeof(float) ? channels / block * block : 0, blockedPlane = plane / block * block;
+        for (int c = 0; c < blockedChannels; c += block)
+            for (int o = 0; o < blockedPlane; o += block)
+                BlockTranspose.Float16x16((float*)source + (long)c * plane + o, plane, (float*)destination + (long)o * pitch + c, pitch);
         for (int o = 0; o < plane; o++)
         {
             T* row = destination + (long)o * pitch;
-            for (int c = 0; c < channels; c++) row[c] = source[(long)c * plane + o];
+            for (int c = o < blockedPlane ? blockedChannels : 0; c < channels; c++) row[c] = source[(long)c * plane + o];
             for (int c = channels; c < pitch; c++) row[c] = T.Zero;
         }
     }
