@@ -150,6 +150,7 @@ __global__ void wrap_index_kernel(int64_t* index, int64_t n, int64_t size, unsig
 
 constexpr int kItemsPerThread = 16;
 constexpr int64_t kTile = static_cast<int64_t>(kThreads) * kItemsPerThread;
+static_assert(kItemsPerThread == sizeof(uint4), "a thread reads its flags from shared memory as one uint4");
 
 __global__ void count_nonzero_kernel(const uint8_t* mask, int64_t n, unsigned long long* count) {
     __shared__ int64_t partial[kThreads / kWarp];
@@ -186,8 +187,8 @@ __global__ void nonzero_tiles_kernel(const uint8_t* mask, int64_t n, const int64
     const int64_t start = blockIdx.x * kTile;
     for (int k = threadIdx.x; k < kTile; k += blockDim.x) flags[k] = start + k < n && mask[start + k] != 0;
     __syncthreads();
-    uint8_t mine[kItemsPerThread];
-    *reinterpret_cast<uint4*>(mine) = reinterpret_cast<const uint4*>(flags)[threadIdx.x];
+    const uint4 packed = reinterpret_cast<const uint4*>(flags)[threadIdx.x];
+    const uint8_t* mine = reinterpret_cast<const uint8_t*>(&packed);
     int found = 0;
 #pragma unroll
     for (int k = 0; k < kItemsPerThread; ++k) found += mine[k];
