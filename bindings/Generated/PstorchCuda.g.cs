@@ -202,7 +202,7 @@ internal static unsafe partial class PstorchCuda
     public const string Library = "pstorch_cuda";
 
     /// <summary>Bumped whenever a declaration here changes; the C# side refuses a library built from another version.</summary>
-    public const int AbiVersion = 2;
+    public const int AbiVersion = 3;
 
     /// <summary>Most dimensions a pst_tensor describes.</summary>
     public const int MaxDims = 8;
@@ -369,6 +369,30 @@ internal static unsafe partial class PstorchCuda
     /// <summary>Integers in [low, high) from 64-bit draws; dst is int64.</summary>
     [LibraryImport(Library, EntryPoint = "pst_fill_randint")]
     public static partial PstStatus FillRandint(PstTensor* dst, long low, long high, ulong seed, ulong offset, void* stream);
+
+    /// <summary>A random permutation of 0..n-1 into contiguous int64 dst: the CPU's Fisher-Yates (for i = n-1 down to 1, swap dst[i] with dst[j], j = draw_i % (i + 1), draw_i the 64-bit draw i of pst_fill_randint's layout) reproduced exactly by rounds of non-conflicting swaps. Unlike the other kernels it waits for the stream between batches of rounds (about 2.3 log2 n rounds in all). n &lt; 2^40.</summary>
+    [LibraryImport(Library, EntryPoint = "pst_fill_randperm")]
+    public static partial PstStatus FillRandperm(long* dst, long n, ulong seed, ulong offset, void* stream);
+
+    /// <summary>dst[p] = src[p with coordinate dim replaced by index[p]] for every position p of dst, copied bit for bit; index has dst's shape (any strides, e.g. expanded), src has dst's ndim and dtype and at least dst's size in every dimension but dim.</summary>
+    [LibraryImport(Library, EntryPoint = "pst_gather")]
+    public static partial PstStatus Gather(PstTensor* dst, PstTensor* src, PstTensor* index, int dim, void* stream);
+
+    /// <summary>dst[p with coordinate dim replaced by index[p]] = src[p], or += src[p] when accumulate is nonzero, for every position p of index; src has index's shape (a larger source is viewed with index's sizes by the caller), dst has index's ndim and dtype and at least index's size in every dimension but dim. Positions sharing a target: a plain scatter keeps one of their values (unspecified which); accumulate adds them atomically in an unspecified order (any dtype but bool; 8- and 16-bit types through a 32-bit compare-and-swap, half types rounding after each add).</summary>
+    [LibraryImport(Library, EntryPoint = "pst_scatter")]
+    public static partial PstStatus Scatter(PstTensor* dst, PstTensor* index, PstTensor* src, int dim, int accumulate, void* stream);
+
+    /// <summary>Wraps the n contiguous int64 indices in place: v in [-size, 0) becomes v + size. An entry outside [-size, size) stays as it is, and *first_invalid (a device int64 this call sets to -1 first) receives the lowest position of one.</summary>
+    [LibraryImport(Library, EntryPoint = "pst_wrap_index")]
+    public static partial PstStatus WrapIndex(long* index, long n, long size, long* firstInvalid, void* stream);
+
+    /// <summary>*count (a device int64) = the number of nonzero elements of a contiguous bool or uint8 mask.</summary>
+    [LibraryImport(Library, EntryPoint = "pst_nonzero_count")]
+    public static partial PstStatus NonzeroCount(PstTensor* mask, long* count, void* stream);
+
+    /// <summary>coordinates (contiguous int64 [count, mask ndim]) = the coordinates of the nonzero elements of a contiguous bool or uint8 mask in row-major order; count is pst_nonzero_count's result for the mask.</summary>
+    [LibraryImport(Library, EntryPoint = "pst_nonzero")]
+    public static partial PstStatus Nonzero(PstTensor* mask, long* coordinates, long count, void* stream);
 
     /// <summary>Whether float32 matmuls may use TF32 tensor cores (torch.backends.cuda.matmul.allow_tf32; off by default).</summary>
     [LibraryImport(Library, EntryPoint = "pst_set_allow_tf32")]

@@ -47,7 +47,7 @@ extern "C" {
 #endif
 
 /// Bumped whenever a declaration here changes; the C# side refuses a library built from another version.
-#define PST_ABI_VERSION 2
+#define PST_ABI_VERSION 3
 /// Most dimensions a pst_tensor describes.
 #define PST_MAX_DIMS 8
 /// Bytes of pst_device_properties.name, NUL included.
@@ -288,6 +288,34 @@ PST_API pst_status pst_fill_uniform(const pst_tensor* dst, double from, double t
 PST_API pst_status pst_fill_normal(const pst_tensor* dst, double mean, double std, uint64_t seed, uint64_t offset, void* stream);
 /// Integers in [low, high) from 64-bit draws; dst is int64.
 PST_API pst_status pst_fill_randint(const pst_tensor* dst, int64_t low, int64_t high, uint64_t seed, uint64_t offset, void* stream);
+
+/// A random permutation of 0..n-1 into contiguous int64 dst: the CPU's Fisher-Yates (for i = n-1 down to 1, swap
+/// dst[i] with dst[j], j = draw_i % (i + 1), draw_i the 64-bit draw i of pst_fill_randint's layout) reproduced
+/// exactly by rounds of non-conflicting swaps. Unlike the other kernels it waits for the stream between batches of
+/// rounds (about 2.3 log2 n rounds in all). n < 2^40.
+PST_API pst_status pst_fill_randperm(int64_t* dst, int64_t n, uint64_t seed, uint64_t offset, void* stream);
+
+/* ---- indexing (int64 indices; the caller has checked that they lie in range: an entry outside
+ *      [0, size of the indexed dimension) is skipped, never read or written through) ---- */
+
+/// dst[p] = src[p with coordinate dim replaced by index[p]] for every position p of dst, copied bit for bit;
+/// index has dst's shape (any strides, e.g. expanded), src has dst's ndim and dtype and at least dst's size in
+/// every dimension but dim.
+PST_API pst_status pst_gather(const pst_tensor* dst, const pst_tensor* src, const pst_tensor* index, int32_t dim, void* stream);
+/// dst[p with coordinate dim replaced by index[p]] = src[p], or += src[p] when accumulate is nonzero, for every
+/// position p of index; src has index's shape (a larger source is viewed with index's sizes by the caller), dst has
+/// index's ndim and dtype and at least index's size in every dimension but dim. Positions sharing a target: a plain
+/// scatter keeps one of their values (unspecified which); accumulate adds them atomically in an unspecified order
+/// (any dtype but bool; 8- and 16-bit types through a 32-bit compare-and-swap, half types rounding after each add).
+PST_API pst_status pst_scatter(const pst_tensor* dst, const pst_tensor* index, const pst_tensor* src, int32_t dim, int32_t accumulate, void* stream);
+/// Wraps the n contiguous int64 indices in place: v in [-size, 0) becomes v + size. An entry outside [-size, size)
+/// stays as it is, and *first_invalid (a device int64 this call sets to -1 first) receives the lowest position of one.
+PST_API pst_status pst_wrap_index(int64_t* index, int64_t n, int64_t size, int64_t* first_invalid, void* stream);
+/// *count (a device int64) = the number of nonzero elements of a contiguous bool or uint8 mask.
+PST_API pst_status pst_nonzero_count(const pst_tensor* mask, int64_t* count, void* stream);
+/// coordinates (contiguous int64 [count, mask ndim]) = the coordinates of the nonzero elements of a contiguous bool
+/// or uint8 mask in row-major order; count is pst_nonzero_count's result for the mask.
+PST_API pst_status pst_nonzero(const pst_tensor* mask, int64_t* coordinates, int64_t count, void* stream);
 
 /* ---- matmul (cuBLAS) ---- */
 

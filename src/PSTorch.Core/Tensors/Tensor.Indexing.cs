@@ -74,6 +74,8 @@ public partial class Tensor
 
     void PutIndexed(List<TensorIndex> indices, Tensor value)
     {
+        // a number (a CPU scalar) may be written into a tensor of another device, as in PyTorch
+        if (value.Device != Device) value = Backend.Colocate(this, value).Item2;
         Backend.CheckSameDevice(this, value);
         // As PyTorch's setitem, leading size-1 dims of the value are dropped: t[1] = tensor([9.]) fills a 0-d slot.
         while (value.NDim > 0 && value.Size(0) == 1) value = value.Squeeze(0);

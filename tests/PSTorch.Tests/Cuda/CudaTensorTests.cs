@@ -32,7 +32,7 @@ public sealed class CudaTensorTests
     };
 
     /// <summary>actual (any device) equals expected (CPU) in shape and dtype, elementwise within rtol (NaN matches NaN).</summary>
-    static void Close(Tensor expected, Tensor actual, double rtol, double atol = 0)
+    internal static void Close(Tensor expected, Tensor actual, double rtol, double atol = 0)
     {
         Assert.Equal(expected.ShapeRef, actual.ShapeRef);
         Assert.Equal(expected.DType, actual.DType);
@@ -47,7 +47,7 @@ public sealed class CudaTensorTests
     /// The same view on the device: the CPU tensor's whole storage copied over and viewed with its sizes, strides and
     /// offset, so kernels see transposed, sliced and broadcast operands (To() would make them contiguous).
     /// </summary>
-    static Tensor OnDevice(Tensor cpu)
+    internal static Tensor OnDevice(Tensor cpu)
     {
         var whole = cpu.AsStridedView([cpu.UntypedStorage.ByteLength / cpu.ElementSize()], [1], 0);
         return whole.Cuda().AsStridedView(cpu.Shape, cpu.Stride(), cpu.StorageOffset);
@@ -489,17 +489,6 @@ public sealed class CudaTensorTests
         (w.Cpu() * 3).Sum().Backward();
         Assert.Equal(Gpu, w.Grad!.Device);
         Assert.Equal(new float[] { 3, 3 }, w.Grad.ToArray<float>());
-    }
-
-    [Fact]
-    public void OpsWithoutAKernelSayNotImplementedForCuda()
-    {
-        RequireCuda();
-        var input = Torch.Ones([2, 3], device: Gpu);
-        var index = Torch.Zeros([2, 1], DType.Int64, device: Gpu);
-        var e = Assert.Throws<NotSupportedException>(() => input.Gather(1, index));
-        Assert.Equal("'gather' is not implemented for cuda", e.Message);
-        Assert.Equal("'randperm' is not implemented for cuda", Assert.Throws<NotSupportedException>(() => Torch.Randperm(5, device: Gpu, generator: new Generator(1))).Message);
     }
 
     [Fact]

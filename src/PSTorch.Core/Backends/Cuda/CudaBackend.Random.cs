@@ -27,5 +27,10 @@ internal sealed unsafe partial class CudaBackend
         if (drawn != null) Copy(dst, drawn);
     }
 
-    public void FillRandperm(Tensor dst, PhiloxState state) => throw NotImplemented("randperm");
+    /// <summary>The CPU's Fisher-Yates permutation, reproduced by rounds of non-conflicting swaps (randperm.cu).</summary>
+    public void FillRandperm(Tensor dst, PhiloxState state)
+    {
+        Enter(dst);
+        Check(PstorchCuda.FillRandperm((long*)dst.DataPointer, dst.Numel(), state.Seed, state.Offset, Stream));
+    }
 }

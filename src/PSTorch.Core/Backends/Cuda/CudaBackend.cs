@@ -114,8 +114,5 @@ internal sealed unsafe partial class CudaBackend : IBackend
         return dst.Device;
     }
 
-    /// <summary>PyTorch's message for an op this backend has no kernel for.</summary>
-    static NotSupportedException NotImplemented(string op) => new($"'{op}' is not implemented for cuda");
-
     public void Synchronize() => Check(PstorchCuda.DeviceSynchronize());
 }
