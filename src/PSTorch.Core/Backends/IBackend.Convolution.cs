@@ -32,8 +32,11 @@ internal partial interface IBackend
     /// <summary>gradInput = d conv2d / d input applied to gradOutput (also the forward of the transposed convolution).</summary>
     void Conv2dBackwardInput(Tensor gradInput, Tensor gradOutput, Tensor weight, in Conv2dGeometry g);
 
-    /// <summary>gradWeight = d conv2d / d weight applied to gradOutput, summed over the batch.</summary>
-    void Conv2dBackwardWeight(Tensor gradWeight, Tensor gradOutput, Tensor input, in Conv2dGeometry g);
+    /// <summary>
+    /// gradWeight = d conv2d / d weight applied to gradOutput, summed over the batch; with <paramref name="gradBias"/>, also
+    /// the bias gradient (<see cref="Conv2dBackwardBias"/>), which a kernel may take from the same pass over gradOutput.
+    /// </summary>
+    void Conv2dBackwardWeight(Tensor gradWeight, Tensor? gradBias, Tensor gradOutput, Tensor input, in Conv2dGeometry g);
 
     /// <summary>gradBias[c] = the sum of gradOutput [N, C, ...] over every dim but the channel's.</summary>
     void Conv2dBackwardBias(Tensor gradBias, Tensor gradOutput);

@@ -200,7 +200,7 @@ public sealed unsafe class CudaNNKernelTests
         var gw = Torch.Empty([cout, cin / groups, k, k], dtype);
         Cpu.Conv2d(y, x, weight, null, g);
         Cpu.Conv2dBackwardInput(gx, gy, weight, g);
-        Cpu.Conv2dBackwardWeight(gw, gy, x, g);
+        Cpu.Conv2dBackwardWeight(gw, null, gy, x, g);
 
         int esize = dtype.ElementSize();
         long plane = (long)outH * outW, patch = g.PatchSize, inPlane = (long)h * w;

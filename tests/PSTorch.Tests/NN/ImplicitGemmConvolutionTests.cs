@@ -8,7 +8,8 @@ namespace PSTorch.Tests.NN;
 
 /// <summary>
 /// The implicit-GEMM convolution kernels for deep patches (forward, input gradient as a flipped convolution, weight
-/// gradient from the transposed output gradient) against plain loops, including channel counts that leave partial tiles.
+/// gradient from the transposed output gradient, with the bias gradient in the same pass) against plain loops, including
+/// channel counts that leave partial tiles, and the shallow patches whose weight gradient also runs here.
 /// </summary>
 [Collection("NumThreads")]
 public class ImplicitGemmConvolutionTests
@@ -16,8 +17,8 @@ public class ImplicitGemmConvolutionTests
     public static TheoryData<int, int, int, int, int, int, int> Shapes()
     {
         var data = new TheoryData<int, int, int, int, int, int, int>();
-        // (in channels, kernel h, kernel w, padding h, padding w): patches of 36..81 taps, square and not
-        var patches = new[] { (4, 3, 3, 1, 1), (9, 3, 3, 0, 0), (2, 5, 5, 2, 2), (12, 1, 3, 0, 1), (3, 3, 5, 1, 2), (4, 3, 3, 2, 0) };
+        // (in channels, kernel h, kernel w, padding h, padding w): patches of 36..81 taps, square and not, and of 9..27 taps
+        var patches = new[] { (4, 3, 3, 1, 1), (9, 3, 3, 0, 0), (2, 5, 5, 2, 2), (12, 1, 3, 0, 1), (3, 3, 5, 1, 2), (4, 3, 3, 2, 0), (1, 3, 3, 1, 1), (3, 3, 3, 0, 2) };
         // output channels: a part of one 8-channel tile, 2.5 tiles, 64-wide gradient blocks with and without a 32-wide rest
         var outChannels = new[] { 5, 20, 40, 70 };
         int index = 0;
@@ -51,12 +52,37 @@ public class ImplicitGemmConvolutionTests
         return gx;
     }
 
+    /// <summary>gW[o, c, a, b] = sum over images and outputs of gy[n, o, i, j] * x[n, c, i - ph + a, j - pw + b] (zero outside).</summary>
+    static double[] WeightGradient(Tensor x, Tensor gy, int kh, int kw, int ph, int pw)
+    {
+        var xv = x.To(DType.Float64).ToArray<double>(); var gv = gy.To(DType.Float64).ToArray<double>();
+        int n = (int)x.Size(0), c = (int)x.Size(1), h = (int)x.Size(2), wd = (int)x.Size(3), co = (int)gy.Size(1), oh = (int)gy.Size(2), ow = (int)gy.Size(3);
+        var gw = new double[co * c * kh * kw];
+        for (int o = 0; o < co; o++)
+            for (int ci = 0; ci < c; ci++)
+                for (int a = 0; a < kh; a++)
+                    for (int b = 0; b < kw; b++)
+                    {
+                        double sum = 0;
+                        for (int m = 0; m < n; m++)
+                            for (int i = 0; i < oh; i++)
+                                for (int j = 0; j < ow; j++)
+                                {
+                                    int ih = i - ph + a, iw = j - pw + b;
+                                    if (ih >= 0 && ih < h && iw >= 0 && iw < wd)
+                                        sum += gv[((m * co + o) * oh + i) * ow + j] * xv[((m * c + ci) * h + ih) * wd + iw];
+                                }
+                        gw[((o * c + ci) * kh + a) * kw + b] = sum;
+                    }
+        return gw;
+    }
+
     [Theory]
     [MemberData(nameof(Shapes))]
     public void ForwardAndBothGradientsMatchPlainLoops(int channels, int kh, int kw, int ph, int pw, int width, int outChannels)
     {
         var g = Geometry(3, channels, 6 + ph, width, outChannels, kh, kw, ph, pw);
-        if (!ImplicitGemmConvolutionKernels<double>.Supports(g with { Batch = Math.Max(3, Torch.GetNumThreads()) }))
+        if (!ImplicitGemmConvolutionKernels<double>.SupportsWeightGradient(g))
         {
             Assert.False(System.Runtime.Intrinsics.X86.Avx512F.IsSupported);   // no AVX-512: the kernels are not used
             return;
@@ -69,7 +95,8 @@ public class ImplicitGemmConvolutionTests
         var bias = b64.ToArray<double>();
         for (int i = 0; i < expected.Length; i++) expected[i] += bias[i / g.OutPlane % outChannels];
         var expectedInput = InputGradient(gy64, w64, g);
-        var expectedWeight = DirectConvolutionTests.WeightGradient(x64, gy64, kh, kw, ph, pw);
+        var expectedWeight = WeightGradient(x64, gy64, kh, kw, ph, pw);
+        var expectedBias = gy64.Sum([0, 2, 3]).ToArray<double>();
 
         foreach (var (dtype, tolerance) in new[] { (DType.Float64, 1e-12), (DType.Float32, 1e-4) })
         {
@@ -77,21 +104,27 @@ public class ImplicitGemmConvolutionTests
             var y = Torch.Full([g.Batch, outChannels, g.OutHeight, g.OutWidth], double.NaN, dtype);
             var gx = Torch.Full(x.Shape, double.NaN, dtype);
             var gw = Torch.Full(w.Shape, double.NaN, dtype);
+            var gb = Torch.Full([outChannels], double.NaN, dtype);
+            var gwAlone = Torch.Full(w.Shape, double.NaN, dtype);
             if (dtype == DType.Float64)
             {
                 ImplicitGemmConvolutionKernels<double>.Forward(y, x, w, b, g);
                 ImplicitGemmConvolutionKernels<double>.BackwardInput(gx, gy, w, g);
-                ImplicitGemmConvolutionKernels<double>.BackwardWeight(gw, gy, x, g);
+                ImplicitGemmConvolutionKernels<double>.BackwardWeight(gw, gb, gy, x, g);
+                ImplicitGemmConvolutionKernels<double>.BackwardWeight(gwAlone, null, gy, x, g);
             }
             else
             {
                 ImplicitGemmConvolutionKernels<float>.Forward(y, x, w, b, g);
                 ImplicitGemmConvolutionKernels<float>.BackwardInput(gx, gy, w, g);
-                ImplicitGemmConvolutionKernels<float>.BackwardWeight(gw, gy, x, g);
+                ImplicitGemmConvolutionKernels<float>.BackwardWeight(gw, gb, gy, x, g);
+                ImplicitGemmConvolutionKernels<float>.BackwardWeight(gwAlone, null, gy, x, g);
             }
             DirectConvolutionTests.AssertClose(expected, y, tolerance);
             DirectConvolutionTests.AssertClose(expectedInput, gx, tolerance);
             DirectConvolutionTests.AssertClose(expectedWeight, gw, tolerance * 10);
+            DirectConvolutionTests.AssertClose(expectedBias, gb, tolerance);
+            DirectConvolutionTests.AssertClose(expectedWeight, gwAlone, tolerance * 10);
         }
     }
 
@@ -109,6 +142,10 @@ public class ImplicitGemmConvolutionTests
         Assert.False(ImplicitGemmConvolutionKernels<float>.Supports(g with { InChannels = 3 }));
         Assert.False(ImplicitGemmConvolutionKernels<float>.Supports(g with { PaddingHeight = 3, OutHeight = 18 }));
         Assert.Equal(avx512 && Torch.GetNumThreads() == 1, ImplicitGemmConvolutionKernels<float>.Supports(g with { Batch = 1 }));
+        // the weight gradient takes every unit-stride, undilated, ungrouped layer, the first one and single images included
+        Assert.Equal(avx512, ImplicitGemmConvolutionKernels<float>.SupportsWeightGradient(g with { InChannels = 1, Batch = 1 }));
+        Assert.False(ImplicitGemmConvolutionKernels<float>.SupportsWeightGradient(g with { StrideWidth = 2, OutWidth = 7 }));
+        Assert.False(ImplicitGemmConvolutionKernels<float>.SupportsWeightGradient(g with { Groups = 2 }));
     }
 
     [Theory]

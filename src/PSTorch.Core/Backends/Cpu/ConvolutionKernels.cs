@@ -45,20 +45,14 @@ internal static unsafe class ConvolutionKernels<T> where T : unmanaged, INumber<
             BackwardInputImage((T*)gx + (long)n * g.InChannels * g.InPlane, (T*)gy + (long)n * g.OutChannels * g.OutPlane, (T*)w, (T*)col, g));
     }
 
-    public static void BackwardWeight(Tensor gradWeight, Tensor gradOutput, Tensor input, Conv2dGeometry g)
+    public static void BackwardWeight(Tensor gradWeight, Tensor? gradBias, Tensor gradOutput, Tensor input, Conv2dGeometry g)
     {
-        if (DirectConvolutionKernels<T>.Supports(g))
+        if (ImplicitGemmConvolutionKernels<T>.SupportsWeightGradient(g))
         {
-            DirectConvolutionKernels<T>.BackwardWeight(gradWeight, gradOutput, input, g);
-            // The direct kernel also multiplies its padding columns' zero gradient by real inputs: an infinite input
-            // turns those products into NaN where PyTorch's sum has none, so such a result is computed again below.
-            if (!ContainsNaN(gradWeight.Ptr<T>(), gradWeight.Numel())) return;
-        }
-        if (ImplicitGemmConvolutionKernels<T>.Supports(g))
-        {
-            ImplicitGemmConvolutionKernels<T>.BackwardWeight(gradWeight, gradOutput, input, g);
+            ImplicitGemmConvolutionKernels<T>.BackwardWeight(gradWeight, gradBias, gradOutput, input, g);
             return;
         }
+        if (gradBias != null) BackwardBias(gradBias, gradOutput);
         int weightSize = checked(g.OutChannels * g.PatchSize);
         int workers = WorkerCount(g);
         // A patch narrower than a GEMM tile (a 3x3 kernel over one input channel: 9) would fill a fraction of each
@@ -92,13 +86,6 @@ internal static unsafe class ConvolutionKernels<T> where T : unmanaged, INumber<
         }
         foreach (var partial in partials)
             if (!ReferenceEquals(partial, gradWeight)) partial.Dispose();
-    }
-
-    static bool ContainsNaN(T* values, long count)
-    {
-        for (long i = 0; i < count; i++)
-            if (T.IsNaN(values[i])) return true;
-        return false;
     }
 
     /// <summary>

@@ -22,12 +22,12 @@ internal sealed unsafe partial class CpuBackend
         }
     }
 
-    public void Conv2dBackwardWeight(Tensor gradWeight, Tensor gradOutput, Tensor input, in Conv2dGeometry g)
+    public void Conv2dBackwardWeight(Tensor gradWeight, Tensor? gradBias, Tensor gradOutput, Tensor input, in Conv2dGeometry g)
     {
         switch (gradWeight.DType)
         {
-            case DType.Float32: ConvolutionKernels<float>.BackwardWeight(gradWeight, gradOutput, input, g); break;
-            case DType.Float64: ConvolutionKernels<double>.BackwardWeight(gradWeight, gradOutput, input, g); break;
+            case DType.Float32: ConvolutionKernels<float>.BackwardWeight(gradWeight, gradBias, gradOutput, input, g); break;
+            case DType.Float64: ConvolutionKernels<double>.BackwardWeight(gradWeight, gradBias, gradOutput, input, g); break;
             default: throw NotImplemented("conv2d_backward_weight", gradWeight.DType);
         }
     }

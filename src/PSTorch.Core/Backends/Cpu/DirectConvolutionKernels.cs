@@ -6,13 +6,13 @@ using System.Runtime.Intrinsics.X86;
 namespace PSTorch.Backends.Cpu;
 
 /// <summary>
-/// Direct 2-d convolution for layers whose patch is a handful of values (a first layer: 1 channel x 3x3 = 9), where
+/// Direct 2-d convolution forward for layers whose patch is a handful of values (a first layer: 1 channel x 3x3 = 9), where
 /// im2col + GEMM spends its time unfolding the input and then runs a 9-deep product that fills a fraction of each tile.
 /// Each image is copied once into a zero-padded buffer of rows Wp = OutWidth + KernelWidth - 1 wide. With unit stride
 /// and dilation, output (oh, ow) reads padded[c, oh + ki, ow + kj], so over the flattened index i = oh * Wp + ow every
 /// tap is one shifted run: out[i] = sum over taps of w[tap] * padded[i + offset(tap)]. The kernels work on that
-/// flattened form, whole padded rows at a time; the Wp - OutWidth extra columns of each row are computed and dropped
-/// (forward) or multiplied by zeros (weight gradient).
+/// flattened form, whole padded rows at a time; the Wp - OutWidth extra columns of each row are computed and dropped.
+/// (Such layers' weight gradient is <see cref="ImplicitGemmConvolutionKernels{T}.BackwardWeight"/>'s.)
 /// </summary>
 internal static unsafe class DirectConvolutionKernels<T> where T : unmanaged, INumber<T>
 {
@@ -49,41 +49,6 @@ internal static unsafe class DirectConvolutionKernels<T> where T : unmanaged, IN
                 if (second != oc) layout.CopyOut(secondFlat, yn + (long)second * g.OutPlane);
             }
         });
-    }
-
-    /// <summary>gW[oc, tap] = sum over images and outputs of gy * the tap's shifted padded input; per-worker sums in double.</summary>
-    public static void BackwardWeight(Tensor gradWeight, Tensor gradOutput, Tensor input, Conv2dGeometry g)
-    {
-        var layout = new PaddedImageLayout<T>(g, Vector512<T>.Count);
-        int[] offsets = layout.TapOffsets();
-        int workers = ConvolutionKernels<T>.WorkerCount(g);
-        var sums = new double[workers][];
-        for (int i = 0; i < workers; i++) sums[i] = new double[g.OutChannels * offsets.Length];
-        nint gy = (nint)gradOutput.Ptr<T>(), x = (nint)input.Ptr<T>();
-        ConvolutionKernels<T>.RunOverImages(g, gradWeight.Device, workers, layout.PaddedSize + 2 * layout.FlatSize, (buffer, n, worker) =>
-        {
-            T* padded = (T*)buffer, flat = padded + layout.PaddedSize;
-            layout.Fill(padded, (T*)x + (long)n * g.InChannels * g.InPlane);
-            // the output gradient in the flattened layout, zero in the dropped columns and the rounding so they add nothing
-            // (but 0 * an infinite input read there is NaN where PyTorch's gradient would be infinite: an accepted edge case)
-            new Span<T>(flat, 2 * layout.FlatSize).Clear();
-            T* gyn = (T*)gy + (long)n * g.OutChannels * g.OutPlane;
-            double[] sum = sums[worker];
-            for (int oc = 0; oc < g.OutChannels; oc += 2)
-            {
-                int second = Math.Min(oc + 1, g.OutChannels - 1);
-                layout.CopyIn(gyn + (long)oc * g.OutPlane, flat);
-                layout.CopyIn(gyn + (long)second * g.OutPlane, flat + layout.FlatSize);
-                WeightGradientChannelPair(sum, oc * offsets.Length, second == oc ? -1 : second * offsets.Length, flat, flat + layout.FlatSize, padded, offsets, layout.FlatSize);
-            }
-        });
-        T* gw = gradWeight.Ptr<T>();
-        for (int i = 0; i < sums[0].Length; i++)
-        {
-            double total = 0;
-            foreach (var sum in sums) total += sum[i];
-            gw[i] = T.CreateTruncating(total);
-        }
     }
 
     /// <summary>
@@ -127,37 +92,4 @@ internal static unsafe class DirectConvolutionKernels<T> where T : unmanaged, IN
             b.Store(second + i);
         }
     }
-
-    /// <summary>
-    /// sum[at0 + tap] += dot(gradient0, padded shifted by offsets[tap]) and likewise for gradient1 at at1 (-1: none), three
-    /// taps at a time (a 3x3 kernel's row; 9, 27 taps split evenly) so each output-gradient load feeds three products and each input load two.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static void WeightGradientChannelPair(double[] sum, int at0, int at1, T* gradient0, T* gradient1, T* padded, int[] offsets, int flatSize)
-    {
-        int lanes = Vector512<T>.Count, taps = offsets.Length;
-        for (int tap = 0; tap < taps; tap += 3)
-        {
-            // a last group of fewer than three repeats the last tap and drops the repeats
-            T* q0 = padded + offsets[tap], q1 = padded + offsets[Math.Min(tap + 1, taps - 1)], q2 = padded + offsets[Math.Min(tap + 2, taps - 1)];
-            Vector512<T> a0 = default, a1 = default, a2 = default, b0 = default, b1 = default, b2 = default;
-            for (int i = 0; i < flatSize; i += lanes)
-            {
-                Vector512<T> g0 = Vector512.Load(gradient0 + i), g1 = Vector512.Load(gradient1 + i);
-                Vector512<T> x0 = Vector512.Load(q0 + i), x1 = Vector512.Load(q1 + i), x2 = Vector512.Load(q2 + i);
-                a0 = GemmKernels.MultiplyAdd(g0, x0, a0); b0 = GemmKernels.MultiplyAdd(g1, x0, b0);
-                a1 = GemmKernels.MultiplyAdd(g0, x1, a1); b1 = GemmKernels.MultiplyAdd(g1, x1, b1);
-                a2 = GemmKernels.MultiplyAdd(g0, x2, a2); b2 = GemmKernels.MultiplyAdd(g1, x2, b2);
-            }
-            int count = Math.Min(3, taps - tap);
-            Span<double> first = [Sum(a0), Sum(a1), Sum(a2)], second = [Sum(b0), Sum(b1), Sum(b2)];
-            for (int j = 0; j < count; j++)
-            {
-                sum[at0 + tap + j] += first[j];
-                if (at1 >= 0) sum[at1 + tap + j] += second[j];
-            }
-        }
-    }
-
-    static double Sum(Vector512<T> v) => double.CreateTruncating(Vector512.Sum(v));
 }

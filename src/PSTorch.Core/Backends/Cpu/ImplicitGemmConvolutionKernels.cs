@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -35,6 +36,14 @@ internal static unsafe class ImplicitGemmConvolutionKernels<T> where T : unmanag
         g.PatchSize > DirectConvolutionKernels<T>.MaxPatch && g.Batch >= CpuThreads.Count &&
         // the input gradient as a convolution pads the output gradient by kernel - 1 - padding
         g.PaddingHeight < g.KernelHeight && g.PaddingWidth < g.KernelWidth;
+
+    /// <summary>
+    /// Whether <see cref="BackwardWeight"/> handles this convolution: any unit-stride one, shallow patches too (for a
+    /// first layer it reads the output gradient, too large for the cache, once for the weight and bias gradients together).
+    /// </summary>
+    public static bool SupportsWeightGradient(in Conv2dGeometry g) =>
+        Avx512F.IsSupported && (typeof(T) == typeof(float) || typeof(T) == typeof(double)) &&
+        g.Groups == 1 && g.StrideHeight == 1 && g.StrideWidth == 1 && g.DilationHeight == 1 && g.DilationWidth == 1;
 
     public static void Forward(Tensor output, Tensor input, Tensor weight, Tensor? bias, Conv2dGeometry g)
     {
@@ -84,8 +93,11 @@ internal static unsafe class ImplicitGemmConvolutionKernels<T> where T : unmanag
     /// <summary>Taps per weight-gradient tile with 4 vectors of output channels (6 x 4 accumulators), or with 2 vectors (12 x 2).</summary>
     const int WideTaps = 6, NarrowTaps = 12;
 
-    /// <summary>gW[oc, tap] = sum over images and outputs of gy[n, oc, o] * padded[n, o + offset(tap)] (o over the kept columns only).</summary>
-    public static void BackwardWeight(Tensor gradWeight, Tensor gradOutput, Tensor input, Conv2dGeometry g)
+    /// <summary>
+    /// gW[oc, tap] = sum over images and outputs of gy[n, oc, o] * padded[n, o + offset(tap)] (o over the kept columns
+    /// only), and gb[oc] = the sum of gy[n, oc] while each image's gradient is in the cache (images added in double).
+    /// </summary>
+    public static void BackwardWeight(Tensor gradWeight, Tensor? gradBias, Tensor gradOutput, Tensor input, Conv2dGeometry g)
     {
         var layout = new PaddedImageLayout<T>(g, Lanes);
         int[] offsets = layout.TapOffsets();
@@ -94,12 +106,17 @@ internal static unsafe class ImplicitGemmConvolutionKernels<T> where T : unmanag
         // per worker: the sums gW^T [tap, pitch], output channels padded to whole pairs of vectors
         using var sums = Tensor.Empty([(long)workers * taps * pitch], gradWeight.DType, gradWeight.Device);
         new Span<T>(sums.Ptr<T>(), checked(workers * taps * pitch)).Clear();
+        var biasSums = gradBias == null ? null : new double[workers, channels];
         nint x = (nint)input.Ptr<T>(), gy = (nint)gradOutput.Ptr<T>(), all = (nint)sums.Ptr<T>();
         ConvolutionKernels<T>.RunOverImages(g, gradWeight.Device, workers, layout.PaddedSize + (long)g.OutPlane * pitch, (buffer, n, worker) =>
         {
             T* padded = (T*)buffer, transposed = padded + layout.PaddedSize, sum = (T*)all + (long)worker * taps * pitch;
+            T* gyn = (T*)gy + (long)n * channels * g.OutPlane;
             layout.Fill(padded, (T*)x + (long)n * g.InChannels * g.InPlane);
-            Transpose((T*)gy + (long)n * channels * g.OutPlane, transposed, channels, g.OutPlane, pitch);
+            Transpose(gyn, transposed, channels, g.OutPlane, pitch);
+            if (biasSums != null)
+                for (int c = 0; c < channels; c++)
+                    biasSums[worker, c] += double.CreateTruncating(TensorPrimitives.Sum(new ReadOnlySpan<T>(gyn + (long)c * g.OutPlane, g.OutPlane)));
             fixed (int* tapOffsets = offsets)
                 for (int oc = 0; oc < channels; )
                 {
@@ -121,6 +138,14 @@ internal static unsafe class ImplicitGemmConvolutionKernels<T> where T : unmanag
                 for (int worker = 1; worker < workers; worker++) total += first[((long)worker * taps + tap) * pitch + oc];
                 gw[(long)oc * taps + tap] = total;
             }
+        if (gradBias == null) return;
+        T* gb = gradBias.Ptr<T>();
+        for (int oc = 0; oc < channels; oc++)
+        {
+            double total = 0;
+            for (int worker = 0; worker < workers; worker++) total += biasSums![worker, oc];
+            gb[oc] = T.CreateTruncating(total);
+        }
     }
 
     /// <summary>destination[o, c] = source[c, o] for c below <paramref name="channels"/>, zero up to <paramref name="pitch"/>.</summary>
@@ -149,7 +174,7 @@ internal static unsafe class ImplicitGemmConvolutionKernels<T> where T : unmanag
     {
         public readonly T* Gradient = gradient, Sum = sum;
         public readonly int Count = count, Pitch = pitch, Width = width, OutHeight = outHeight, OutWidth = outWidth;
-        public T* Tap(int j) => padded + offsets[first + Math.Min(j, count - 1)];
+        public T* Tap(int j) => padded + offsets[first + Math.Min(j, Count - 1)];
 
         /// <summary>Adds two vectors of tap j's accumulators into its sums from <paramref name="column"/> on, unless j repeats the last tap.</summary>
         public void Add(int j, int column, Vector512<T> c0, Vector512<T> c1)

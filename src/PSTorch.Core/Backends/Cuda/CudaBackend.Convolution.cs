@@ -101,8 +101,9 @@ internal sealed unsafe partial class CudaBackend
         }
     }
 
-    public void Conv2dBackwardWeight(Tensor gradWeight, Tensor gradOutput, Tensor input, in Conv2dGeometry g)
+    public void Conv2dBackwardWeight(Tensor gradWeight, Tensor? gradBias, Tensor gradOutput, Tensor input, in Conv2dGeometry g)
     {
+        if (gradBias != null) Conv2dBackwardBias(gradBias, gradOutput);
         var device = Enter(gradWeight);
         SameDevice(device, gradOutput, input);
         var geometry = Native(g);

@@ -82,19 +82,18 @@ internal static class Convolution
                     if (!transposed) backend.Conv2dBackwardInput(gx, gyc, s[1], g);
                     else backend.Conv2d(gx, gyc, s[1], null, g);
                 }
+                Tensor? gb = inputs.Length == 3 && needs[2] ? Tensor.Empty([gy.Size(1)], gy.DType, gy.Device) : null;
+                bool biasDone = false;
                 if (needs[1])
                 {
                     gw = Tensor.Empty(s[1].ShapeRef, gy.DType, gy.Device);
-                    if (!transposed) backend.Conv2dBackwardWeight(gw, gyc, s[0], g);
-                    else backend.Conv2dBackwardWeight(gw, s[0], gyc, g);
+                    // the bias gradient of a convolution is the output gradient's channel sums: one pass can give both
+                    if (!transposed) backend.Conv2dBackwardWeight(gw, gb, gyc, s[0], g);
+                    else backend.Conv2dBackwardWeight(gw, null, s[0], gyc, g);
+                    biasDone = !transposed;
                 }
                 if (inputs.Length == 2) return [gx, gw];
-                Tensor? gb = null;
-                if (needs[2])
-                {
-                    gb = Tensor.Empty([gy.Size(1)], gy.DType, gy.Device);
-                    backend.Conv2dBackwardBias(gb, gyc);
-                }
+                if (gb != null && !biasDone) backend.Conv2dBackwardBias(gb, gyc);
                 return [gx, gw, gb];
             }, ownsSaved: true);
         return y;
