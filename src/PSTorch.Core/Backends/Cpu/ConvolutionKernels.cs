@@ -118,12 +118,19 @@ internal static unsafe class ConvolutionKernels<T> where T : unmanaged, INumber<
     static void RunOverImages(Conv2dGeometry g, Device device, int workers, Action<nint, int, int> body) =>
         RunOverImages(g, device, workers, g.IsPointwise ? 1 : (long)g.PatchSize * g.OutPlane, body);
 
-    /// <summary>Runs body(buffer, image, worker) for every image, each worker with its own buffer of <paramref name="colSize"/> elements.</summary>
-    internal static void RunOverImages(Conv2dGeometry g, Device device, int workers, long colSize, Action<nint, int, int> body)
+    /// <summary>
+    /// Runs body(buffer, image, worker) for every image, each worker with its own buffer of <paramref name="colSize"/>
+    /// elements, zeroed first when <paramref name="zeroed"/> (for padded copies whose padding is never written).
+    /// </summary>
+    internal static void RunOverImages(Conv2dGeometry g, Device device, int workers, long colSize, Action<nint, int, int> body, bool zeroed = false)
     {
         var dtype = typeof(T) == typeof(float) ? DType.Float32 : DType.Float64;
         var buffers = new Tensor[workers];
-        for (int i = 0; i < workers; i++) buffers[i] = Tensor.Empty([colSize], dtype, device);
+        for (int i = 0; i < workers; i++)
+        {
+            buffers[i] = Tensor.Empty([colSize], dtype, device);
+            if (zeroed) new Span<T>(buffers[i].Ptr<T>(), checked((int)colSize)).Clear();
+        }
         int next = -1;
         CpuThreads.For(workers, worker =>
         {

@@ -36,7 +36,7 @@ internal static unsafe class DirectConvolutionKernels<T> where T : unmanaged, IN
         ConvolutionKernels<T>.RunOverImages(g, output.Device, ConvolutionKernels<T>.WorkerCount(g), layout.PaddedSize + 2 * layout.FlatSize, (buffer, n, _) =>
         {
             T* padded = (T*)buffer, flat = padded + layout.PaddedSize;
-            layout.Fill(padded, (T*)x + (long)n * g.InChannels * g.InPlane);
+            layout.Place(padded, (T*)x + (long)n * g.InChannels * g.InPlane);
             T* yn = (T*)y + (long)n * g.OutChannels * g.OutPlane;
             for (int oc = 0; oc < g.OutChannels; oc += 2)
             {
@@ -48,7 +48,7 @@ internal static unsafe class DirectConvolutionKernels<T> where T : unmanaged, IN
                 layout.CopyOut(flat, yn + (long)oc * g.OutPlane);
                 if (second != oc) layout.CopyOut(secondFlat, yn + (long)second * g.OutPlane);
             }
-        });
+        }, zeroed: true);
     }
 
     /// <summary>

@@ -112,7 +112,7 @@ internal static unsafe class ImplicitGemmConvolutionKernels<T> where T : unmanag
         {
             T* padded = (T*)buffer, transposed = padded + layout.PaddedSize, sum = (T*)all + (long)worker * taps * pitch;
             T* gyn = (T*)gy + (long)n * channels * g.OutPlane;
-            layout.Fill(padded, (T*)x + (long)n * g.InChannels * g.InPlane);
+            layout.Place(padded, (T*)x + (long)n * g.InChannels * g.InPlane);
             Transpose(gyn, transposed, channels, g.OutPlane, pitch);
             if (biasSums != null)
                 for (int c = 0; c < channels; c++)
@@ -129,7 +129,7 @@ internal static unsafe class ImplicitGemmConvolutionKernels<T> where T : unmanag
                     }
                     oc += wide ? 4 * Lanes : 2 * Lanes;
                 }
-        });
+        }, zeroed: true);
         T* gw = gradWeight.Ptr<T>(), first = (T*)all;
         for (int tap = 0; tap < taps; tap++)
             for (int oc = 0; oc < channels; oc++)
@@ -261,7 +261,7 @@ internal static unsafe class ImplicitGemmConvolutionKernels<T> where T : unmanag
         ConvolutionKernels<T>.RunOverImages(g, output.Device, ConvolutionKernels<T>.WorkerCount(g), layout.PaddedSize + (long)Rows * flatSize, (buffer, n, _) =>
         {
             T* padded = (T*)buffer, flat = padded + layout.PaddedSize;
-            layout.Fill(padded, (T*)x + (long)n * g.InChannels * g.InPlane);
+            layout.Place(padded, (T*)x + (long)n * g.InChannels * g.InPlane);
             T* yn = (T*)y + (long)n * g.OutChannels * g.OutPlane;
             fixed (int* tapOffsets = offsets)
                 for (int block = 0; block < blocks; block++)
@@ -272,7 +272,7 @@ internal static unsafe class ImplicitGemmConvolutionKernels<T> where T : unmanag
                     for (int oc = block * Rows; oc < Math.Min(g.OutChannels, (block + 1) * Rows); oc++)
                         layout.CopyOut(flat + (long)(oc - block * Rows) * flatSize, yn + (long)oc * g.OutPlane);
                 }
-        });
+        }, zeroed: true);
     }
 
     /// <summary>

@@ -28,10 +28,12 @@ internal readonly unsafe struct PaddedImageLayout<T>(Conv2dGeometry g, int flatM
         return offsets;
     }
 
-    /// <summary>Zeroes the buffer and copies one contiguous image [C, H, W] inside its padding.</summary>
-    public void Fill(T* padded, T* image)
+    /// <summary>
+    /// Copies one contiguous image [C, H, W] inside the padding of a buffer whose padding is zero: every image goes to
+    /// the same places, so a buffer zeroed once (RunOverImages with zeroed: true) serves a whole batch.
+    /// </summary>
+    public void Place(T* padded, T* image)
     {
-        new Span<T>(padded, PaddedSize).Clear();
         // the padding after the last row/column may be smaller than before it (or the input longer than the output needs)
         int rows = Math.Min(g.InHeight, Height - g.PaddingHeight);
         int columns = Math.Min(g.InWidth, Width - g.PaddingWidth);
