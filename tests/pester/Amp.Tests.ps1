@@ -1,8 +1,8 @@
-#Requires -Modules Pester
+#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0.0' }
 # Mixed precision from PowerShell: Invoke-Autocast (torch.autocast) and [PSTorch.Amp.GradScaler].
 
 BeforeAll {
-    Import-Module (Join-Path $PSScriptRoot '..' '..' 'PSTorch.psd1') -Force
+    Import-Module "$PSScriptRoot/../../PSTorch.psd1" -Force
 }
 
 Describe 'Invoke-Autocast' {
@@ -42,7 +42,7 @@ Describe 'Invoke-Autocast' {
 
 Describe 'GradScaler' {
     It 'skips the step and backs off when a gradient is not finite' {
-        $w = New-Tensor 1.0, 2.0 -RequiresGrad
+        $w = [PSTorch.NN.Parameter]::new((New-Tensor 1.0, 2.0))
         $opt = New-Optimizer SGD $w -Lr 0.1
         $scaler = [PSTorch.Amp.GradScaler]::new('cpu', 1024)
         ($scaler.Scale(($w * [double]::PositiveInfinity).Sum())).Backward()
