@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using PSTorch.Amp;
 using PSTorch.NN;
 using PSTorch.Optim;
 
@@ -10,7 +11,7 @@ namespace PSTorch.IO;
 /// A training checkpoint: the model's state dict, the optimizer's and scheduler's state, the epoch, the default
 /// generator's state and user metadata, kept as one .safetensors file. Model tensors are stored as
 /// "model.&lt;name&gt;", optimizer state tensors as "optimizer.state.&lt;paramIndex&gt;.&lt;key&gt;"; everything else is
-/// JSON in the header's __metadata__ ("format", "pstorch.version", "epoch", "optimizer", "scheduler", "rng" and
+/// JSON in the header's __metadata__ ("format", "pstorch.version", "epoch", "optimizer", "scheduler", "scaler", "rng" and
 /// the user's keys). Values round-trip bit-exactly, so training k epochs, saving, loading into fresh objects and
 /// training on gives the same numbers as training without the interruption. Loading parses data only; nothing in
 /// a file is ever executed.
@@ -24,11 +25,12 @@ public sealed class Checkpoint
     const string OptimizerStatePrefix = "optimizer.state.";
 
     /// <summary>Metadata keys the checkpoint itself writes; user metadata may not use them.</summary>
-    public static IReadOnlyList<string> ReservedMetadataKeys { get; } = ["format", "pstorch.version", "epoch", "optimizer", "scheduler", "rng"];
+    public static IReadOnlyList<string> ReservedMetadataKeys { get; } = ["format", "pstorch.version", "epoch", "optimizer", "scheduler", "scaler", "rng"];
 
     Checkpoint(StateDict model, OptimizerStateDict? optimizer, string? optimizerType, IReadOnlyDictionary<string, object>? scheduler,
-        string? schedulerType, long epoch, byte[]? rngState, IReadOnlyDictionary<string, string> metadata, string? path)
+        string? schedulerType, IReadOnlyDictionary<string, object>? scaler, long epoch, byte[]? rngState, IReadOnlyDictionary<string, string> metadata, string? path)
     {
+        Scaler = scaler;
         Model = model;
         Optimizer = optimizer;
         OptimizerType = optimizerType;
@@ -55,6 +57,9 @@ public sealed class Checkpoint
     /// <summary>The scheduler's class name (StepLR, OneCycleLR, ...), checked when restoring.</summary>
     public string? SchedulerType { get; }
 
+    /// <summary>The gradient scaler's state dict (GradScaler.StateDict(): scale, growth tracker and factors) for mixed precision.</summary>
+    public IReadOnlyDictionary<string, object>? Scaler { get; }
+
     public long Epoch { get; }
 
     /// <summary>Torch.DefaultGenerator's state when the checkpoint was captured.</summary>
@@ -73,7 +78,7 @@ public sealed class Checkpoint
     /// Takes a snapshot of the training state: tensors are cloned, so later training steps do not change it.
     /// </summary>
     public static Checkpoint Capture(Module model, Optimizer? optimizer = null, LRScheduler? scheduler = null, long epoch = 0,
-        IReadOnlyDictionary<string, string>? metadata = null)
+        IReadOnlyDictionary<string, string>? metadata = null, GradScaler? scaler = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         var userMetadata = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -97,8 +102,10 @@ public sealed class Checkpoint
         }
         IReadOnlyDictionary<string, object>? schedulerState = null;
         if (scheduler != null) schedulerState = ParseScheduler(SchedulerJson(scheduler.GetType().Name, scheduler.StateDict())).State;
+        // a disabled scaler has an empty state dict, which it could not load again
+        var scalerState = scaler is { IsEnabled: true } ? ParseScaler(ScalerJson(scaler.StateDict())) : null;
 
-        return new Checkpoint(state, optimizerState, optimizer?.GetType().Name, schedulerState, scheduler?.GetType().Name, epoch,
+        return new Checkpoint(state, optimizerState, optimizer?.GetType().Name, schedulerState, scheduler?.GetType().Name, scalerState, epoch,
             Torch.DefaultGenerator.GetState(), userMetadata, null);
     }
 
@@ -123,6 +130,7 @@ public sealed class Checkpoint
         };
         if (Optimizer != null) metadata["optimizer"] = OptimizerJson(OptimizerType ?? "", Optimizer);
         if (Scheduler != null) metadata["scheduler"] = SchedulerJson(SchedulerType ?? "", Scheduler);
+        if (Scaler != null) metadata["scaler"] = ScalerJson(Scaler);
         if (RngState != null) metadata["rng"] = Convert.ToBase64String(RngState);
         foreach (var (key, value) in Metadata) metadata[key] = value;
 
@@ -174,6 +182,7 @@ public sealed class Checkpoint
         if (meta.TryGetValue("optimizer", out var optimizerJson)) (optimizerType, optimizer) = ParseOptimizer(optimizerJson, optimizerTensors);
         else if (optimizerTensors.Count > 0) throw new InvalidDataException("it holds optimizer state tensors but no \"optimizer\" metadata");
         if (meta.TryGetValue("scheduler", out var schedulerJson)) (schedulerType, scheduler) = ParseScheduler(schedulerJson);
+        var scaler = meta.TryGetValue("scaler", out var scalerJson) ? ParseScaler(scalerJson) : null;
         byte[]? rng = null;
         if (meta.TryGetValue("rng", out var rngText))
         {
@@ -182,18 +191,20 @@ public sealed class Checkpoint
         }
 
         var user = meta.Where(kv => !ReservedMetadataKeys.Contains(kv.Key)).ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
-        return new Checkpoint(model, optimizer, optimizerType, scheduler, schedulerType, epoch, rng, user, System.IO.Path.GetFullPath(path));
+        return new Checkpoint(model, optimizer, optimizerType, scheduler, schedulerType, scaler, epoch, rng, user, System.IO.Path.GetFullPath(path));
     }
 
     /// <summary>
-    /// Loads the state into <paramref name="model"/> (and the optimizer, scheduler and default generator when
+    /// Loads the state into <paramref name="model"/> (and the optimizer, scheduler, gradient scaler and default generator when
     /// given / asked). Strict loading requires the model's keys to match exactly and names the missing,
     /// unexpected and mis-shaped keys otherwise; non-strict loading returns the missing and unexpected keys.
     /// Everything is checked before anything is changed, except what only Module.LoadStateDict can check.
     /// </summary>
-    public LoadStateDictResult Restore(Module model, Optimizer? optimizer = null, LRScheduler? scheduler = null, bool strict = true, bool restoreRng = true)
+    public LoadStateDictResult Restore(Module model, Optimizer? optimizer = null, LRScheduler? scheduler = null, bool strict = true, bool restoreRng = true,
+        GradScaler? scaler = null)
     {
         ArgumentNullException.ThrowIfNull(model);
+        if (scaler is { IsEnabled: true } && Scaler == null) throw new InvalidOperationException($"{Describe()} holds no gradient scaler state to load into the GradScaler");
         if (optimizer != null) CheckOptimizerFits(optimizer);
         if (scheduler != null)
         {
@@ -210,6 +221,7 @@ public sealed class Checkpoint
         }
         if (optimizer != null) optimizer.LoadStateDict(ConvertedLike(optimizer));
         scheduler?.LoadStateDict(Scheduler!);
+        if (Scaler != null) scaler?.LoadStateDict(Scaler);
         if (restoreRng && RngState != null) Torch.DefaultGenerator.SetState(RngState);
         return result;
     }
@@ -278,6 +290,21 @@ public sealed class Checkpoint
         json.WritePropertyName("state");
         JsonValues.Write(json, state.ToDictionary(kv => kv.Key, kv => kv.Value), "scheduler state");
     });
+
+    static string ScalerJson(IReadOnlyDictionary<string, object> state) => WriteJson(json =>
+    {
+        foreach (var (key, value) in state)
+        {
+            json.WritePropertyName(key);
+            JsonValues.Write(json, value, $"gradient scaler state '{key}'");
+        }
+    });
+
+    static IReadOnlyDictionary<string, object> ParseScaler(string text)
+    {
+        using var doc = ParseJson(text, "scaler");
+        return JsonValues.ReadObject(doc.RootElement).ToDictionary(kv => kv.Key, kv => kv.Value ?? throw new InvalidDataException($"the \"scaler\" metadata value '{kv.Key}' is null"));
+    }
 
     static string WriteJson(Action<Utf8JsonWriter> body)
     {

@@ -29,6 +29,7 @@ public static partial class Functional
     /// <summary>Negative log likelihood of class-index targets given log-probabilities [N, C] or [N, C, d1, ...].</summary>
     public static Tensor NllLoss(Tensor input, Tensor target, Tensor? weight = null, long ignoreIndex = -100, string reduction = "mean")
     {
+        (input, target, weight) = Amp.Autocast.Cast("nll_loss", input, target, weight);
         CheckWeightDevice(weight, input, "nll_loss");
         if (target.IsFloatingPoint())
             throw new ArgumentException($"expected scalar type Long but found {target.DType.LegacyName()}");
@@ -54,6 +55,7 @@ public static partial class Functional
     /// </summary>
     public static Tensor CrossEntropy(Tensor input, Tensor target, Tensor? weight = null, long ignoreIndex = -100, string reduction = "mean", double labelSmoothing = 0)
     {
+        (input, target, weight) = Amp.Autocast.Cast("cross_entropy_loss", input, target, weight);
         CheckWeightDevice(weight, input, "cross_entropy");
         if (labelSmoothing < 0 || labelSmoothing > 1) throw new ArgumentException($"label_smoothing must be between 0.0 and 1.0. Got: {labelSmoothing}");
         int classDim = input.NDim == 1 ? 0 : 1;
@@ -96,6 +98,7 @@ public static partial class Functional
 
     public static Tensor MseLoss(Tensor input, Tensor target, string reduction = "mean")
     {
+        (input, target) = Amp.Autocast.Cast("mse_loss", input, target);
         CheckSameShape(input, target, "mse_loss");
         var d = input - target;
         return Reduce(d * d, reduction);
@@ -103,6 +106,7 @@ public static partial class Functional
 
     public static Tensor L1Loss(Tensor input, Tensor target, string reduction = "mean")
     {
+        (input, target) = Amp.Autocast.Cast("l1_loss", input, target);
         CheckSameShape(input, target, "l1_loss");
         return Reduce((input - target).Abs(), reduction);
     }
@@ -110,6 +114,7 @@ public static partial class Functional
     /// <summary>0.5 d²/beta where |d| &lt; beta, else |d| - 0.5 beta.</summary>
     public static Tensor SmoothL1Loss(Tensor input, Tensor target, string reduction = "mean", double beta = 1.0)
     {
+        (input, target) = Amp.Autocast.Cast("smooth_l1_loss", input, target);
         CheckSameShape(input, target, "smooth_l1_loss");
         if (beta < 0) throw new ArgumentException("smooth_l1_loss does not support negative values for beta.");
         var d = (input - target).Abs();
@@ -120,6 +125,7 @@ public static partial class Functional
     /// <summary>0.5 d² where |d| &lt;= delta, else delta (|d| - 0.5 delta).</summary>
     public static Tensor HuberLoss(Tensor input, Tensor target, string reduction = "mean", double delta = 1.0)
     {
+        (input, target) = Amp.Autocast.Cast("huber_loss", input, target);
         CheckSameShape(input, target, "huber_loss");
         var d = (input - target).Abs();
         return Reduce(Torch.Where(d <= delta, d * d * 0.5, (d - 0.5 * delta) * delta), reduction);
@@ -128,6 +134,7 @@ public static partial class Functional
     /// <summary>Binary cross entropy of probabilities; the logs are clamped at -100 as in PyTorch.</summary>
     public static Tensor BinaryCrossEntropy(Tensor input, Tensor target, Tensor? weight = null, string reduction = "mean")
     {
+        (input, target, weight) = Amp.Autocast.Cast("binary_cross_entropy", input, target, weight);
         CheckSameShape(input, target, "binary_cross_entropy");
         CheckWeightDevice(weight, input, "binary_cross_entropy");
         var logx = input.Log().ClampMin(-100);
@@ -140,6 +147,7 @@ public static partial class Functional
     /// <summary>Sigmoid + binary cross entropy in one numerically stable expression, with pos_weight for positives.</summary>
     public static Tensor BinaryCrossEntropyWithLogits(Tensor input, Tensor target, Tensor? weight = null, string reduction = "mean", Tensor? posWeight = null)
     {
+        (input, target, weight, posWeight) = Amp.Autocast.Cast("binary_cross_entropy_with_logits", input, target, weight, posWeight);
         CheckSameShape(input, target, "binary_cross_entropy_with_logits");
         CheckWeightDevice(weight, input, "binary_cross_entropy_with_logits");
         CheckWeightDevice(posWeight, input, "binary_cross_entropy_with_logits", "pos_weight");
@@ -155,6 +163,7 @@ public static partial class Functional
     /// <summary>KL divergence with input as log-probabilities; target as probabilities (or log-probabilities with logTarget). Reduction "batchmean" divides by the batch size.</summary>
     public static Tensor KlDiv(Tensor input, Tensor target, string reduction = "mean", bool logTarget = false)
     {
+        (input, target) = Amp.Autocast.Cast("kl_div", input, target);
         var loss = logTarget
             ? target.Exp() * (target - input)
             : Torch.Where(target > 0, target * (target.ClampMin(1e-45).Log() - input), Torch.ZerosLike(input * target));

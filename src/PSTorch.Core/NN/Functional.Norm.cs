@@ -40,6 +40,8 @@ public static partial class Functional
     /// <summary>Normalises over the last normalizedShape.Length dims, each sample with its own mean and biased variance.</summary>
     public static Tensor LayerNorm(Tensor input, long[] normalizedShape, Tensor? weight = null, Tensor? bias = null, double eps = 1e-5)
     {
+        // weight and bias follow by promotion
+        input = Amp.Autocast.Cast("layer_norm", input);
         int n = normalizedShape.Length;
         bool matches = n >= 1 && input.NDim >= n && input.Shape[^n..].SequenceEqual(normalizedShape);
         if (!matches)

@@ -6,6 +6,7 @@ public static partial class Functional
     /// <summary>y = x W^T + b; x is [*, in_features], W is [out_features, in_features].</summary>
     public static Tensor Linear(Tensor input, Tensor weight, Tensor? bias = null)
     {
+        (input, weight, bias) = Amp.Autocast.Cast("linear", input, weight, bias);
         if (input.NDim == 2 && bias != null) return Torch.Addmm(bias, input, weight.T());
         var y = input.MatMul(weight.T());
         return bias != null ? y + bias : y;

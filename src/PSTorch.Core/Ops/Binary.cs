@@ -19,6 +19,7 @@ internal static class Binary
 
     public static Tensor Apply(BinaryOp op, Tensor a, Tensor b)
     {
+        if (op == BinaryOp.Pow) (a, b) = Amp.Autocast.Cast("pow", a, b);
         (a, b) = Backend.Colocate(a, b);
         Backend.CheckSameDevice(a, b);
         var shape = Shapes.Broadcast(a.ShapeRef, b.ShapeRef);

@@ -1,3 +1,4 @@
+using PSTorch.Amp;
 using PSTorch.Autograd;
 using PSTorch.Backends;
 
@@ -16,6 +17,7 @@ internal static class MatMul
     /// <summary>[m, k] @ [k, n].</summary>
     public static Tensor Mm(Tensor a, Tensor b)
     {
+        (a, b) = Autocast.Cast("mm", a, b);
         CheckTypes(a, b, "mm");
         if (a.NDim != 2) throw new ArgumentException($"self must be a matrix");
         if (b.NDim != 2) throw new ArgumentException($"mat2 must be a matrix");
@@ -54,6 +56,8 @@ internal static class MatMul
     /// <summary>input + mat1 @ mat2 in one GEMM (input broadcasts to [m, n]): the fused product of a linear layer.</summary>
     public static Tensor Addmm(Tensor input, Tensor mat1, Tensor mat2)
     {
+        (mat1, mat2) = Autocast.Cast("addmm", mat1, mat2);
+        input = Autocast.Cast("addmm", input);
         CheckTypes(mat1, mat2, "addmm");
         Backend.CheckSameDevice(input, mat1);
         if (mat1.NDim != 2 || mat2.NDim != 2) throw new ArgumentException("addmm: mat1 and mat2 must be matrices");
@@ -78,6 +82,7 @@ internal static class MatMul
     /// <summary>[B, m, k] @ [B, k, n].</summary>
     public static Tensor Bmm(Tensor a, Tensor b)
     {
+        (a, b) = Autocast.Cast("bmm", a, b);
         CheckTypes(a, b, "bmm");
         if (a.NDim != 3) throw new ArgumentException($"batch1 must be a 3D tensor");
         if (b.NDim != 3) throw new ArgumentException($"batch2 must be a 3D tensor");

@@ -87,6 +87,7 @@ internal static class Reduction
 
     public static Tensor Sum(Tensor x, int[]? dimsArg, bool keepDim, DType? dtype)
     {
+        if (dtype == null) x = Amp.Autocast.Cast("sum", x);
         var dims = Dims(dimsArg, x.NDim);
         var outType = dtype ?? SumType(x.DType);
         var y = Reduce(ReduceOp.Sum, x.DType == outType ? x : x.To(outType), dims, keepDim);

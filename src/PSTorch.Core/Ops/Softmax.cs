@@ -9,6 +9,7 @@ internal static class Softmax
     public static Tensor Apply(Tensor x, int dim, bool log, DType? dtype)
     {
         if (dtype is { } t && t != x.DType) x = x.To(t);
+        else if (dtype == null) x = Amp.Autocast.Cast(log ? "log_softmax" : "softmax", x);
         int d = Shapes.WrapDim(dim, x.NDim);
         if (!x.DType.IsFloatingPoint())
         {

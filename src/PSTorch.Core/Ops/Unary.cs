@@ -6,12 +6,16 @@ namespace PSTorch.Ops;
 /// <summary>Elementwise functions of one tensor: result dtype, kernel call and gradient, in one place.</summary>
 internal static class Unary
 {
+    /// <summary>PyTorch's op names (exp, log, ...), by <see cref="UnaryOp"/>, for the autocast lists.</summary>
+    static readonly string[] AtenNames = Enum.GetNames<UnaryOp>().Select(n => n.ToLowerInvariant()).ToArray();
+
     public static DType ResultType(UnaryOp op, DType input) =>
         op == UnaryOp.LogicalNot ? DType.Bool :
         op.IsFloatOnly() && !input.IsFloatingPoint() ? DTypes.DefaultFloat : input;
 
     public static Tensor Apply(UnaryOp op, Tensor x)
     {
+        if (Amp.AutocastMode.AnyEnabled) x = Amp.Autocast.Cast(AtenNames[(int)op], x);
         var dtype = ResultType(op, x.DType);
         var src = x.DType == dtype || op == UnaryOp.LogicalNot ? x : x.To(dtype);
         if (op == UnaryOp.LogicalNot && src.DType != DType.Bool) src = src.To(DType.Bool);

@@ -8,6 +8,10 @@ internal sealed unsafe partial class CpuBackend
         {
             case DType.Float32: ConvolutionKernels<float>.Forward(output, input, weight, bias, g); break;
             case DType.Float64: ConvolutionKernels<double>.Forward(output, input, weight, bias, g); break;
+            case DType.Float16 or DType.BFloat16:
+                var forward = g;
+                ViaFloat32(output, bias == null ? [input, weight] : [input, weight, bias], (f, s) => Conv2d(f, s[0], s[1], s.Length > 2 ? s[2] : null, forward));
+                break;
             default: throw NotImplemented("conv2d", output.DType);
         }
     }
@@ -18,6 +22,10 @@ internal sealed unsafe partial class CpuBackend
         {
             case DType.Float32: ConvolutionKernels<float>.BackwardInput(gradInput, gradOutput, weight, g); break;
             case DType.Float64: ConvolutionKernels<double>.BackwardInput(gradInput, gradOutput, weight, g); break;
+            case DType.Float16 or DType.BFloat16:
+                var backwardInput = g;
+                ViaFloat32(gradInput, [gradOutput, weight], (f, s) => Conv2dBackwardInput(f, s[0], s[1], backwardInput));
+                break;
             default: throw NotImplemented("conv2d_backward_input", gradInput.DType);
         }
     }
@@ -28,6 +36,11 @@ internal sealed unsafe partial class CpuBackend
         {
             case DType.Float32: ConvolutionKernels<float>.BackwardWeight(gradWeight, gradBias, gradOutput, input, g); break;
             case DType.Float64: ConvolutionKernels<double>.BackwardWeight(gradWeight, gradBias, gradOutput, input, g); break;
+            case DType.Float16 or DType.BFloat16:
+                var backwardWeight = g;
+                ViaFloat32(gradWeight, [gradOutput, input], (f, s) => Conv2dBackwardWeight(f, null, s[0], s[1], backwardWeight));
+                if (gradBias != null) Conv2dBackwardBias(gradBias, gradOutput);
+                break;
             default: throw NotImplemented("conv2d_backward_weight", gradWeight.DType);
         }
     }
@@ -38,6 +51,7 @@ internal sealed unsafe partial class CpuBackend
         {
             case DType.Float32: ConvolutionKernels<float>.BackwardBias(gradBias, gradOutput); break;
             case DType.Float64: ConvolutionKernels<double>.BackwardBias(gradBias, gradOutput); break;
+            case DType.Float16 or DType.BFloat16: ViaFloat32(gradBias, [gradOutput], (f, s) => Conv2dBackwardBias(f, s[0])); break;
             default: throw NotImplemented("conv2d_backward_bias", gradBias.DType);
         }
     }

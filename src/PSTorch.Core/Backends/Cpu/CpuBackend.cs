@@ -26,13 +26,14 @@ internal sealed unsafe partial class CpuBackend : IBackend
         else StridedLoop.RunSerial(operands[0].ShapeRef, strides, bases, sizes, kernel);
     }
 
-    /// <summary>Runs <paramref name="compute"/> in float32 for a bfloat16 result: there is no bfloat16 arithmetic, only storage.</summary>
-    static void ViaFloat32(Tensor dst, Tensor[] inputs, Action<Tensor, Tensor[]> compute)
+    /// <summary>Runs <paramref name="compute"/> in float32 for a bfloat16 (or float16) result: there is no bfloat16 arithmetic, only storage.</summary>
+    void ViaFloat32(Tensor dst, Tensor[] inputs, Action<Tensor, Tensor[]> compute)
     {
         var f = Tensor.Empty(dst.ShapeRef, DType.Float32, dst.Device);
-        var fin = inputs.Select(t => t.DType == DType.BFloat16 ? t.To(DType.Float32) : t).ToArray();
+        var fin = inputs.Select(t => t.DType is DType.BFloat16 or DType.Float16 ? t.To(DType.Float32) : t).ToArray();
         compute(f, fin);
-        Run(new FloatToBFloat16Row(), dst, f);
+        if (dst.DType == DType.BFloat16) Run(new FloatToBFloat16Row(), dst, f);
+        else Copy(dst, f);
     }
 
     public void Unary(UnaryOp op, Tensor dst, Tensor src)

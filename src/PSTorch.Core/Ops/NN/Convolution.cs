@@ -17,6 +17,7 @@ internal static class Convolution
     public static Tensor Apply(string function, Tensor input, Tensor weight, Tensor? bias, long[] stride, long[] padding, long[]? paddingEnd,
         long[] dilation, bool transposed, long[] outputPadding, long groups)
     {
+        (input, weight, bias) = Amp.Autocast.Cast(function, input, weight, bias);
         int spatial = weight.NDim - 2;
         if (input.NDim == spatial + 1)
             return Apply(function, input.Unsqueeze(0), weight, bias, stride, padding, paddingEnd, dilation, transposed, outputPadding, groups).Squeeze(0);

@@ -7,6 +7,7 @@ internal static class Norm
 {
     public static Tensor Apply(Tensor x, double p, int[]? dimsArg, bool keepDim)
     {
+        x = Amp.Autocast.Cast("norm", x);
         if (!x.DType.IsFloatingPoint())
             throw new InvalidOperationException($"linalg.vector_norm: Expected a floating point or complex tensor as input. Got {x.DType.LegacyName()}");
         var dims = Reduction.Dims(dimsArg, x.NDim);

@@ -8,6 +8,7 @@ internal static class Prod
 {
     public static Tensor Apply(Tensor x, int? dim, bool keepDim, DType? dtype)
     {
+        if (dtype == null) x = Amp.Autocast.Cast("prod", x);
         var dims = dim is { } d ? [Shapes.WrapDim(d, x.NDim)] : Reduction.Dims(null, x.NDim);
         var outType = dtype ?? Reduction.SumType(x.DType);
         var y = Reduction.Reduce(ReduceOp.Prod, x.DType == outType ? x : x.To(outType), dims, keepDim);
