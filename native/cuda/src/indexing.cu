@@ -3,6 +3,8 @@
 // with the strided loop: the tensor indexed along dim seen as a "line view" (its strides with 0 at dim, so each
 // position points at the start of its line), the other data tensor, and the index. Nonzero counts the mask per
 // tile, scans the tile counts and writes each tile's coordinates at its offset, so rows come out in row-major order.
+#include <type_traits>
+
 #include <cub/block/block_scan.cuh>
 #include <cub/device/device_scan.cuh>
 
@@ -66,21 +68,13 @@ template <typename T> __device__ __forceinline__ void atomic_add(T* p, T v) {
     } while (old != assumed);
 }
 
-// visit_all without bool, which has no addition.
+// visit_all without bool, which has no addition (f is never instantiated for it).
 template <typename F> pst_status visit_addable(pst_dtype dtype, F&& f) {
-    switch (dtype) {
-        case PST_UINT8: return f(type_tag<uint8_t>{});
-        case PST_INT8: return f(type_tag<int8_t>{});
-        case PST_INT16: return f(type_tag<int16_t>{});
-        case PST_INT32: return f(type_tag<int32_t>{});
-        case PST_INT64: return f(type_tag<int64_t>{});
-        case PST_FLOAT16: return f(type_tag<half>{});
-        case PST_BFLOAT16: return f(type_tag<bfloat16>{});
-        case PST_FLOAT32: return f(type_tag<float>{});
-        case PST_FLOAT64: return f(type_tag<double>{});
-        case PST_BOOL: PST_FAIL(PST_ERROR_NOT_SUPPORTED, "scatter_add is not implemented for dtype bool");
-        default: PST_FAIL(PST_ERROR_INVALID_ARGUMENT, "unknown dtype code %d", static_cast<int>(dtype));
-    }
+    if (dtype == PST_BOOL) PST_FAIL(PST_ERROR_NOT_SUPPORTED, "scatter_add is not implemented for dtype bool");
+    return visit_all(dtype, [&](auto tag) -> pst_status {
+        if constexpr (std::is_same_v<typename decltype(tag)::type, bool>) return PST_ERROR_NOT_SUPPORTED;
+        else return f(tag);
+    });
 }
 
 // ---- gather / scatter ----
