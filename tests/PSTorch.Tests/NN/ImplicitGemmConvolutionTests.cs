@@ -173,6 +173,22 @@ public class ImplicitGemmConvolutionTests
     }
 
     [Fact]
+    public void PaddingWiderThanTheKernelGradCheck()
+    {
+        // the weight gradient takes any padding (the forward and input gradient then use the other kernels)
+        var x = Torch.Randn([2, 4, 4, 5], DType.Float64, requiresGrad: true);
+        var w = Torch.Randn([3, 4, 3, 3], DType.Float64, requiresGrad: true);
+        var b = Torch.Randn([3], DType.Float64, requiresGrad: true);
+        var g = Geometry(2, 4, 4, 5, 3, 3, 3, 4, 3);
+        if (System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
+        {
+            Assert.True(ImplicitGemmConvolutionKernels<double>.SupportsWeightGradient(g));
+            Assert.False(ImplicitGemmConvolutionKernels<double>.Supports(g));
+        }
+        Assert.True(Torch.GradCheck(t => Functional.Conv2d(t[0], t[1], t[2], null, new long[] { 4, 3 }), [x, w, b]));
+    }
+
+    [Fact]
     public void AnInfiniteWeightGivesNoNaNInTheInputGradient()
     {
         int before = Torch.GetNumThreads();
