@@ -1,6 +1,6 @@
 #Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0.0' }
 # The user-facing contract of training from the shell: Invoke-Training (records, -PassThru, checkpoints, -Resume,
-# early stopping, the no-argument default run), Test-Model and Get-Prediction.
+# early stopping, mixed precision, the no-argument default run), Test-Model and Get-Prediction.
 
 BeforeAll {
     Import-Module "$PSScriptRoot/../../PSTorch.psd1" -Force
@@ -79,6 +79,23 @@ Describe 'Invoke-Training' {
         $run = Invoke-Training $p.Model $p.Train -ValidationLoader $p.Test -Epochs 10 -Optimizer SGD -LearningRate 0 -EarlyStoppingPatience 1 -PassThru -Quiet
         $run.StoppedEarly | Should -BeTrue
         $run.History | Should -HaveCount 2
+    }
+
+    It 'trains in mixed precision with -MixedPrecision and keeps float32 parameters' {
+        $run = Invoke-Training $p.Model $p.Train -Epochs 4 -LearningRate 0.05 -MixedPrecision -PassThru -Quiet
+        $run.History[-1].TrainLoss | Should -BeLessThan $run.History[0].TrainLoss
+        $run.Model.Parameters() | ForEach-Object { $_.DType | Should -Be ([PSTorch.DType]::Float32) }
+    }
+
+    It 'keeps the float16 loss scale in the checkpoint' {
+        $path = Join-Path $TestDrive 'amp.safetensors'
+        Invoke-Training $p.Model $p.Train -Epochs 1 -MixedPrecision -AutocastDType float16 -CheckpointPath $path -Quiet | Out-Null
+        (Import-Checkpoint $path).Scaler['scale'] | Should -Be 65536
+        (Invoke-Training $p.Model $p.Train -Epochs 2 -MixedPrecision -AutocastDType float16 -CheckpointPath $path -Resume -Quiet).Epoch | Should -Be 2
+    }
+
+    It 'refuses -AutocastDType without -MixedPrecision' {
+        { Invoke-Training $p.Model $p.Train -AutocastDType float16 -Quiet } | Should -Throw -ErrorId 'InvalidTrainingOptions,PSTorch.Commands.InvokeTrainingCommand'
     }
 
     It 'refuses an unknown optimizer name' {

@@ -22,4 +22,7 @@ public sealed class BatchProgress
     public double SamplesPerSecond { get; internal set; }
 
     public double LearningRate { get; internal set; }
+
+    /// <summary>The mixed-precision loss scale after this batch's update (null when no gradient scaler is at work).</summary>
+    public double? LossScale { get; internal set; }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using PSTorch.Amp;
 using PSTorch.Data;
 using PSTorch.IO.TensorBoard;
 using PSTorch.NN;
@@ -10,7 +11,9 @@ namespace PSTorch.Training;
 /// <summary>
 /// The training loop: epochs of zero-grad, forward, loss, backward, optional gradient clipping, optimizer step and
 /// per-batch scheduler step, then validation, the per-epoch scheduler step, the epoch's <see cref="EpochRecord"/>,
-/// checkpoints (every epoch, the best one, and on cancellation) and early stopping.
+/// checkpoints (every epoch, the best one, and on cancellation) and early stopping. With
+/// <see cref="TrainerOptions.MixedPrecision"/> it follows PyTorch's AMP recipe: forward and loss under autocast, backward
+/// on the scaled loss, unscaling before clipping, and the scaler's step and update.
 /// <para>
 /// Each step releases what it allocated (the batch, outputs, loss, the previous gradients) as soon as it is done.
 /// Cancellation is honoured at batch boundaries. A checkpoint taken mid-epoch resumes exactly: the epoch's order is
@@ -23,6 +26,7 @@ namespace PSTorch.Training;
 public sealed class Trainer
 {
     readonly BatchProgress progress = new();
+    readonly DType? autocastDType;
 
     public Trainer(TrainerOptions options)
     {
@@ -35,10 +39,26 @@ public sealed class Trainer
             throw new ArgumentException($"the monitored metric '{Monitor.Metric}' needs a validation loader");
         if (options.Scheduler is not null && !ReferenceEquals(options.Scheduler.Optimizer, options.Optimizer))
             throw new ArgumentException("the scheduler belongs to another optimizer than the one being trained");
+        if (options.AutocastDType is { } requested)
+        {
+            if (!options.MixedPrecision) throw new ArgumentException("an autocast dtype is the precision of mixed precision: turn mixed precision on to use it");
+            if (requested is not (DType.BFloat16 or DType.Float16))
+                throw new ArgumentException($"mixed precision runs in bfloat16 or float16, got {requested.TorchName()}");
+        }
+        if (options.MixedPrecision)
+        {
+            var device = options.Device ?? Evaluation.ModelDevice(options.Model);
+            autocastDType = options.AutocastDType ?? (device.Type == DeviceType.Cpu ? DType.BFloat16 : DType.Float16);
+            // PyTorch scales float16 losses only: bfloat16 has float32's exponent range, so its gradients do not underflow.
+            Scaler = new GradScaler(device, enabled: autocastDType == DType.Float16);
+        }
         Options = options;
     }
 
     public TrainerOptions Options { get; }
+
+    /// <summary>The loss scaler of mixed precision (null without; disabled, passing everything through, for bfloat16). Saved in the checkpoints.</summary>
+    public GradScaler? Scaler { get; }
 
     /// <summary>The metric behind the best epoch, save-best and early stopping.</summary>
     public MetricMonitor Monitor { get; }
@@ -71,7 +91,7 @@ public sealed class Trainer
         RngSnapshot? partialBoundary = null;
         if (o.ResumeFrom is not null)
         {
-            var resumed = TrainingCheckpoint.Resume(o.ResumeFrom, o, device, generators);
+            var resumed = TrainingCheckpoint.Resume(o.ResumeFrom, o, device, generators, Scaler);
             if (resumed.MonitorMetric.Length > 0 && resumed.MonitorMetric != Monitor.Metric)
                 throw new InvalidOperationException($"the checkpoint monitored '{resumed.MonitorMetric}', this run monitors '{Monitor.Metric}': resume with the same metric");
             epochsDone = resumed.EpochsDone;
@@ -120,7 +140,7 @@ public sealed class Trainer
             {
                 boundary = RngSnapshot.Capture(generators);
                 validation = new MetricAccumulator(o.TopK);
-                if (!Evaluation.Accumulate(model, o.ValidationLoader, o.ValidationLoader.BatchesAreNew, o.Loss, validation, device, cancellation))
+                if (!Autocasting(device, () => Evaluation.Accumulate(model, o.ValidationLoader, o.ValidationLoader.BatchesAreNew, o.Loss, validation, device, cancellation)))
                     outcome = outcome with { Cancelled = true };
             }
             if (outcome.Cancelled)
@@ -136,7 +156,7 @@ public sealed class Trainer
                             Correct = train.Correct, TopKCorrect = train.TopKCorrect, IsClassification = train.IsClassification,
                             Seconds = priorSeconds + clock.Elapsed.TotalSeconds, TrainSeconds = trainSeconds,
                         };
-                    TrainingCheckpoint.Save(o.CheckpointPath, o, epoch - 1, stop);
+                    TrainingCheckpoint.Save(o.CheckpointPath, o, epoch - 1, stop, Scaler);
                 }
                 break;
             }
@@ -159,8 +179,8 @@ public sealed class Trainer
             if (o.CheckpointPath is not null)
             {
                 var state = State(epoch, globalStep, history, RngSnapshot.Capture(generators));
-                TrainingCheckpoint.Save(o.CheckpointPath, o, epoch, state);
-                if (improved && bestPath is not null) TrainingCheckpoint.Save(bestPath, o, epoch, state);
+                TrainingCheckpoint.Save(o.CheckpointPath, o, epoch, state, Scaler);
+                if (improved && bestPath is not null) TrainingCheckpoint.Save(bestPath, o, epoch, state, Scaler);
             }
             EpochCompleted?.Invoke(this, record);
             if (Monitor.ShouldStop && epoch < o.Epochs) stoppedEarly = true;
@@ -217,6 +237,7 @@ public sealed class Trainer
                 progress.RunningLoss = train.Loss ?? double.NaN;
                 progress.SamplesPerSecond = (train.Samples - samplesAtStart) / Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
                 progress.LearningRate = o.Optimizer.ParamGroups[0].LearningRate;
+                progress.LossScale = Scaler is { IsEnabled: true } ? Scaler.GetScale() : null;
                 handler(this, progress);
             }
         }
@@ -229,13 +250,23 @@ public sealed class Trainer
         ReleaseGradients(parameters);
         using var batch = BatchTensors.From(loaded, device, ownsBatch);
         var target = batch.Target ?? throw new ArgumentException("training batches need targets: the dataset's samples should be (input, target) pairs");
-        var output = o.Model.Call(batch.Input);
+        var output = Autocasting(device, () => o.Model.Call(batch.Input));
         try
         {
-            using var loss = o.Loss.Call(output, target);
-            loss.Backward();
-            if (o.ClipGradNorm is { } maxNorm) ClipGrad.ClipGradNorm_(parameters, maxNorm).Dispose();
-            o.Optimizer.Step();
+            using var loss = Autocasting(device, () => o.Loss.Call(output, target));
+            Backward(loss);
+            if (o.ClipGradNorm is { } maxNorm)
+            {
+                Scaler?.Unscale_(o.Optimizer);   // clip the true gradients, not the scaled ones
+                ClipGrad.ClipGradNorm_(parameters, maxNorm).Dispose();
+            }
+            if (Scaler is null) o.Optimizer.Step();
+            else
+            {
+                // A step whose gradients hold inf or NaN is skipped; the batch still counts (step, scheduler, metrics), as in PyTorch's loop.
+                Scaler.Step(o.Optimizer);
+                Scaler.Update();
+            }
             double value = loss.Item<double>();
             train.Add(value, output, target);
             return value;
@@ -244,6 +275,25 @@ public sealed class Trainer
         {
             if (!ReferenceEquals(output, batch.Input)) output.Dispose();
         }
+    }
+
+    /// <summary>Runs a forward pass or a loss under the autocast of mixed precision (as it is, without mixed precision).</summary>
+    T Autocasting<T>(Device device, Func<T> run)
+    {
+        if (autocastDType is not { } dtype) return run();
+        using (Torch.Autocast(device, dtype)) return run();
+    }
+
+    /// <summary>Back-propagates the loss, scaled when the scaler is enabled (the backward itself runs outside autocast, as in PyTorch).</summary>
+    void Backward(Tensor loss)
+    {
+        if (Scaler is not { IsEnabled: true } scaler)
+        {
+            loss.Backward();
+            return;
+        }
+        using var scaled = scaler.Scale(loss);
+        scaled.Backward();
     }
 
     /// <summary>zero_grad(set_to_none=True), releasing the old gradients' memory now rather than at garbage collection.</summary>

@@ -30,6 +30,17 @@ public sealed class TrainerOptions
     /// <summary>Clips the gradients' total 2-norm to this value before every optimizer step (null: no clipping).</summary>
     public double? ClipGradNorm { get; init; }
 
+    /// <summary>
+    /// PyTorch's automatic mixed precision recipe: the forward pass and the loss (training and validation) run under
+    /// <see cref="Torch.Autocast(Device, DType?, bool)"/> for the training device's type, the parameters and their
+    /// gradients stay float32, and a <see cref="Amp.GradScaler"/> scales the loss for float16 (steps whose gradients
+    /// hold inf or NaN are skipped and the scale backs off); bfloat16 keeps float32's range, so it runs without scaling.
+    /// </summary>
+    public bool MixedPrecision { get; init; }
+
+    /// <summary>The lower precision of <see cref="MixedPrecision"/>: bfloat16 or float16 (null: bfloat16 on the CPU, float16 on CUDA).</summary>
+    public DType? AutocastDType { get; init; }
+
     /// <summary>Top-k accuracies to measure for classifiers, e.g. [5] (reported as train_top5 / val_top5).</summary>
     public IReadOnlyList<int> TopK { get; init; } = [];
 

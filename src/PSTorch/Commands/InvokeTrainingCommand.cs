@@ -46,6 +46,14 @@ public sealed class InvokeTrainingCommand : PSCmdlet
     [Parameter] public LRScheduler? Scheduler { get; set; }
     [Parameter] [ValidateRange(0.0, double.MaxValue)] public double? ClipGradNorm { get; set; }
 
+    /// <summary>Trains in mixed precision: autocast for the forward pass and the loss, a GradScaler for float16.</summary>
+    [Parameter] public SwitchParameter MixedPrecision { get; set; }
+
+    /// <summary>The lower precision of -MixedPrecision: bfloat16 or float16 (default: bfloat16 on the CPU, float16 on CUDA).</summary>
+    [Parameter]
+    [ArgumentCompleter(typeof(DTypeCompleter))]
+    public string? AutocastDType { get; set; }
+
     /// <summary>Metrics besides the loss: accuracy (always measured for classifiers) and topN (top-N accuracy).</summary>
     [Parameter] public string[]? Metrics { get; set; }
 
@@ -110,6 +118,8 @@ public sealed class InvokeTrainingCommand : PSCmdlet
     TrainerOptions BuildOptions()
     {
         var device = TorchErrors.ParseDevice(this, Device);
+        var autocastDType = TorchErrors.ParseDType(this, AutocastDType);
+        if (autocastDType is not null && !MixedPrecision) throw new ArgumentException("-AutocastDType is the precision of -MixedPrecision: add -MixedPrecision");
         if (Seed is { } seed) Torch.ManualSeed(seed);
         else if (Model is null) Torch.ManualSeed(DefaultClassifier.Seed);
         var model = Model ?? DefaultClassifier.Mlp();
@@ -128,7 +138,7 @@ public sealed class InvokeTrainingCommand : PSCmdlet
         return new TrainerOptions
         {
             Model = model, Loss = loss, Optimizer = optimizer, TrainLoader = trainLoader, ValidationLoader = validationLoader, Epochs = Epochs,
-            Device = device, Scheduler = Scheduler, ClipGradNorm = ClipGradNorm, TopK = topK,
+            Device = device, Scheduler = Scheduler, ClipGradNorm = ClipGradNorm, MixedPrecision = MixedPrecision, AutocastDType = autocastDType, TopK = topK,
             Monitor = monitorChosen ? new MetricMonitor(metric, MonitorMode, EarlyStoppingPatience, MinDelta) : null,
             CheckpointPath = checkpoint, SaveBest = SaveBest, ResumeFrom = Resume ? checkpoint : null,
             LogDir = LogDir is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(LogDir),
@@ -185,8 +195,9 @@ public sealed class InvokeTrainingCommand : PSCmdlet
         };
         WriteProgress(epoch);
         var status = p.Batches > 0 ? $"Batch {p.Batch}/{p.Batches}" : $"Batch {p.Batch}";
+        var scale = p.LossScale is { } lossScale ? $"  scale {lossScale:G}" : "";
         var batch = new ProgressRecord(BatchActivity, $"Epoch {p.Epoch}",
-            $"{status}  loss {p.RunningLoss:F4}  {p.SamplesPerSecond:F0} samples/s  lr {p.LearningRate:G3}")
+            $"{status}  loss {p.RunningLoss:F4}  {p.SamplesPerSecond:F0} samples/s  lr {p.LearningRate:G3}{scale}")
         {
             ParentActivityId = EpochActivity,
             PercentComplete = p.Batches > 0 ? Math.Clamp(100 * p.Batch / p.Batches, 0, 100) : -1,
