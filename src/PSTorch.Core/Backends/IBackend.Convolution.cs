@@ -23,7 +23,7 @@ internal readonly record struct Conv2dGeometry(
         PaddingHeight == 0 && PaddingWidth == 0 && OutHeight == InHeight && OutWidth == InWidth;
 }
 
-/// <summary>Convolution kernels (im2col + GEMM on the CPU). All tensors are contiguous and share one floating dtype.</summary>
+/// <summary>Convolution kernels (on the CPU: direct, implicit-GEMM or im2col + GEMM by layer shape). All tensors are contiguous and share one floating dtype.</summary>
 internal partial interface IBackend
 {
     /// <summary>output = conv2d(input, weight) + bias.</summary>
