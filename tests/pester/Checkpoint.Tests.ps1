@@ -18,19 +18,26 @@ BeforeAll {
     function Get-Weights($model) {
         ($model.StateDict().Values | ForEach-Object { $_.ToArray[float]() -join ',' }) -join ';'
     }
+
+    # Each test starts from the same seeded model and SGD optimizer, inside an empty TestDrive.
+    function New-SeededTraining {
+        Set-TorchSeed 1
+        $model = New-SmallModel
+        $model, (New-Optimizer SGD $model -LearningRate 0.1 -Momentum 0.9)
+    }
+
+    function Exit-TestDrive {
+        Pop-Location
+        Get-ChildItem TestDrive: | Remove-Item -Force
+    }
 }
 
 Describe 'Save-Checkpoint' {
     BeforeEach {
-        Set-TorchSeed 1
-        $model = New-SmallModel
-        $opt = New-Optimizer SGD $model -LearningRate 0.1 -Momentum 0.9
+        $model, $opt = New-SeededTraining
         Push-Location TestDrive:
     }
-    AfterEach {
-        Pop-Location
-        Get-ChildItem TestDrive: | Remove-Item -Force
-    }
+    AfterEach { Exit-TestDrive }
 
     It 'writes a safetensors file relative to the current PowerShell location' {
         Save-Checkpoint run.safetensors $model -Optimizer $opt -Epoch 3 -Metadata @{ loss = 0.25 }
@@ -68,15 +75,10 @@ Describe 'Save-Checkpoint' {
 
 Describe 'Import-Checkpoint' {
     BeforeEach {
-        Set-TorchSeed 1
-        $model = New-SmallModel
-        $opt = New-Optimizer SGD $model -LearningRate 0.1 -Momentum 0.9
+        $model, $opt = New-SeededTraining
         Push-Location TestDrive:
     }
-    AfterEach {
-        Pop-Location
-        Get-ChildItem TestDrive: | Remove-Item -Force
-    }
+    AfterEach { Exit-TestDrive }
 
     It 'restores a model and optimizer so training continues exactly' {
         Invoke-Step $model $opt
@@ -126,10 +128,7 @@ Describe 'Import-Checkpoint' {
 
 Describe 'Save-Tensor and Import-Tensor' {
     BeforeEach { Push-Location TestDrive: }
-    AfterEach {
-        Pop-Location
-        Get-ChildItem TestDrive: | Remove-Item -Force
-    }
+    AfterEach { Exit-TestDrive }
 
     It 'round-trips one tensor' {
         $t = (New-Tensor 0,1,2,3,4,5).View(2, 3)
