@@ -4,16 +4,19 @@
 # >= 93 % in 15 epochs (93.22 % here with seed 0).
 #   pstorch -File examples/fashion-mnist-cnn.ps1 -DataRoot /usr/share/datasets/fashion-mnist
 #   pstorch -File examples/fashion-mnist-cnn.ps1 -DataRoot /usr/share/datasets/fashion-mnist -BatchNorm
+#   pstorch -File examples/fashion-mnist-cnn.ps1 -Device cuda     (on a GPU; bench/cuda/fmnist.sh runs it beside PyTorch)
 param(
     [string] $DataRoot = '/usr/share/datasets/fashion-mnist',
     [int] $Epochs,
     [int] $BatchSize = 64,
     [double] $LearningRate = 1e-3,
     [long] $Seed = 0,
+    [string] $Device = 'cpu',
     [switch] $BatchNorm,
     [string] $CheckpointPath,
     [switch] $Resume
 )
+$ErrorActionPreference = 'Stop'   # e.g. -Device cuda without a GPU ends the run with that error
 if (-not $Epochs) { $Epochs = if ($BatchNorm) { 15 } else { 5 } }
 $mean, $std = 0.2860, 0.3530
 
@@ -54,7 +57,10 @@ if ($BatchNorm) { $layers.drop = New-Layer Dropout 0.25 }
 $layers.fc2 = New-Layer Linear 128, 10
 $model = New-Sequential $layers
 
-$training = @{ Model = $model; TrainLoader = $train; ValidationLoader = $test; Epochs = $Epochs; Optimizer = 'Adam'; LearningRate = $LearningRate }
+# On the device before an optimizer is built over its parameters (as in PyTorch); batches follow inside the trainer.
+$null = $model.To($Device)
+
+$training = @{ Model = $model; TrainLoader = $train; ValidationLoader = $test; Epochs = $Epochs; Optimizer = 'Adam'; LearningRate = $LearningRate; Device = $Device }
 if ($BatchNorm) {
     $training.Optimizer = New-Optimizer Adam $model -LearningRate $LearningRate
     $training.Scheduler = New-LRScheduler CosineAnnealingLR $training.Optimizer -Options @{ T_max = $Epochs }
@@ -63,5 +69,5 @@ if ($BatchNorm) {
 if ($CheckpointPath) { $training.CheckpointPath = $CheckpointPath; $training.Resume = [bool] $Resume }
 Invoke-Training @training | Format-Table
 
-$result = Test-Model $model $test
+$result = Test-Model $model $test -Device $Device
 "test accuracy: {0:P2}" -f $result.Accuracy

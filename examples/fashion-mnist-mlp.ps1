@@ -3,16 +3,19 @@
 # over the run, and the loss uses label smoothing 0.1: 88.91 / 89.06 / 88.89 % with seeds 0 / 1 / 2 here. A constant
 # 1e-3 and plain cross-entropy (-Plain) give 87.31 / 88.25 / 88.29 % (libtorch: 87.89 % with seed 0).
 #   pstorch -File examples/fashion-mnist-mlp.ps1 -DataRoot /usr/share/datasets/fashion-mnist
+#   pstorch -File examples/fashion-mnist-mlp.ps1 -Device cuda     (on a GPU; bench/cuda/fmnist.sh runs it beside PyTorch)
 param(
     [string] $DataRoot = '/usr/share/datasets/fashion-mnist',
     [int] $Epochs = 5,
     [int] $BatchSize = 64,
     [double] $LearningRate = 1e-3,
     [long] $Seed = 0,
+    [string] $Device = 'cpu',
     [switch] $Plain,
     [string] $CheckpointPath,
     [switch] $Resume
 )
+$ErrorActionPreference = 'Stop'   # e.g. -Device cuda without a GPU ends the run with that error
 
 # The images in memory as float32 [N, 1, 28, 28], scaled to [0, 1] and standardised with Fashion-MNIST's mean and std.
 function Get-FashionMnist([string] $Part) {
@@ -34,7 +37,10 @@ $model = New-Sequential ([ordered]@{
     relu2   = New-Layer ReLU
     fc3     = New-Layer Linear 128, 10 })
 
-$training = @{ Model = $model; TrainLoader = $train; ValidationLoader = $test; Epochs = $Epochs; Optimizer = 'Adam'; LearningRate = $LearningRate }
+# On the device before an optimizer is built over its parameters (as in PyTorch); batches follow inside the trainer.
+$null = $model.To($Device)
+
+$training = @{ Model = $model; TrainLoader = $train; ValidationLoader = $test; Epochs = $Epochs; Optimizer = 'Adam'; LearningRate = $LearningRate; Device = $Device }
 if (-not $Plain) {
     $training.Optimizer = New-Optimizer Adam $model -LearningRate $LearningRate
     $training.Scheduler = New-LRScheduler CosineAnnealingLR $training.Optimizer -Options @{ T_max = $Epochs }
@@ -43,5 +49,5 @@ if (-not $Plain) {
 if ($CheckpointPath) { $training.CheckpointPath = $CheckpointPath; $training.Resume = [bool] $Resume }
 Invoke-Training @training | Format-Table
 
-$result = Test-Model $model $test
+$result = Test-Model $model $test -Device $Device
 "test accuracy: {0:P2}" -f $result.Accuracy
