@@ -45,20 +45,8 @@ internal static unsafe class ImplicitGemmConvolutionKernels<T> where T : unmanag
         Avx512F.IsSupported && (typeof(T) == typeof(float) || typeof(T) == typeof(double)) &&
         g.Groups == 1 && g.StrideHeight == 1 && g.StrideWidth == 1 && g.DilationHeight == 1 && g.DilationWidth == 1;
 
-    public static void Forward(Tensor output, Tensor input, Tensor weight, Tensor? bias, Conv2dGeometry g)
-    {
-        int taps = g.PatchSize, blocks = BlockCount(g.OutChannels);
-        using var packed = Tensor.Empty([(long)blocks * Rows * (taps + 1)], output.DType, output.Device);
-        T* w = weight.Ptr<T>(), b = bias == null ? null : bias.Ptr<T>(), panels = packed.Ptr<T>(), initial = panels + (long)blocks * Rows * taps;
-        for (int oc = 0; oc < blocks * Rows; oc++)
-        {
-            T* panel = panels + (long)(oc / Rows) * Rows * taps + oc % Rows;
-            for (int tap = 0; tap < taps; tap++)
-                panel[(long)tap * Rows] = oc < g.OutChannels ? w[(long)oc * taps + tap] : T.Zero;
-            initial[oc] = b != null && oc < g.OutChannels ? b[oc] : T.Zero;
-        }
-        Convolve(output, input, panels, initial, g);
-    }
+    public static void Forward(Tensor output, Tensor input, Tensor weight, Tensor? bias, Conv2dGeometry g) =>
+        Convolve(output, input, weight.Ptr<T>(), bias == null ? null : bias.Ptr<T>(), g);
 
     /// <summary>Whether <see cref="BackwardInput"/> gives PyTorch's result: an infinite weight times the padding's zeros is NaN where PyTorch adds nothing.</summary>
     public static bool BackwardInputMatches(Tensor weight)
@@ -74,20 +62,15 @@ internal static unsafe class ImplicitGemmConvolutionKernels<T> where T : unmanag
     {
         var transposed = new Conv2dGeometry(g.Batch, g.OutChannels, g.OutHeight, g.OutWidth, g.InChannels, g.InHeight, g.InWidth,
             g.KernelHeight, g.KernelWidth, 1, 1, g.KernelHeight - 1 - g.PaddingHeight, g.KernelWidth - 1 - g.PaddingWidth, 1, 1, 1);
-        int taps = transposed.PatchSize, blocks = BlockCount(g.InChannels), kh = g.KernelHeight, kw = g.KernelWidth;
-        using var packed = Tensor.Empty([(long)blocks * Rows * (taps + 1)], gradInput.DType, gradInput.Device);
-        T* w = weight.Ptr<T>(), panels = packed.Ptr<T>(), initial = panels + (long)blocks * Rows * taps;
-        for (int ic = 0; ic < blocks * Rows; ic++)
-        {
-            T* panel = panels + (long)(ic / Rows) * Rows * taps + ic % Rows;
-            int tap = 0;
+        int kh = g.KernelHeight, kw = g.KernelWidth;
+        using var flipped = Tensor.Empty([g.InChannels, g.OutChannels, kh, kw], gradInput.DType, gradInput.Device);
+        T* w = weight.Ptr<T>(), f = flipped.Ptr<T>();
+        for (int ic = 0; ic < g.InChannels; ic++)
             for (int oc = 0; oc < g.OutChannels; oc++)
                 for (int i = 0; i < kh; i++)
                     for (int j = 0; j < kw; j++)
-                        panel[(long)tap++ * Rows] = ic < g.InChannels ? w[(((long)oc * g.InChannels + ic) * kh + kh - 1 - i) * kw + kw - 1 - j] : T.Zero;
-            initial[ic] = T.Zero;
-        }
-        Convolve(gradInput, gradOutput, panels, initial, transposed);
+                        f[(((long)ic * g.OutChannels + oc) * kh + i) * kw + j] = w[(((long)oc * g.InChannels + ic) * kh + kh - 1 - i) * kw + kw - 1 - j];
+        Convolve(gradInput, gradOutput, f, null, transposed);
     }
 
     /// <summary>Taps per weight-gradient tile with 4 vectors of output channels (6 x 4 accumulators), or with 2 vectors (12 x 2).</summary>
@@ -251,12 +234,25 @@ internal static unsafe class ImplicitGemmConvolutionKernels<T> where T : unmanag
 
     static int BlockCount(int channels) => (channels + Rows - 1) / Rows;
 
-    /// <summary>output = initial + conv2d(input, weights packed as panels of <see cref="Rows"/> channels x taps).</summary>
-    static void Convolve(Tensor output, Tensor input, T* panels, T* initial, Conv2dGeometry g)
+    /// <summary>
+    /// output = bias + conv2d(input, weight) for contiguous weights [OutChannels, PatchSize] (bias may be null), the
+    /// weights packed first as panels of <see cref="Rows"/> channels x taps, zero past the last channel.
+    /// </summary>
+    static void Convolve(Tensor output, Tensor input, T* weight, T* bias, Conv2dGeometry g)
     {
+        int taps = g.PatchSize, blocks = BlockCount(g.OutChannels);
+        using var packed = Tensor.Empty([(long)blocks * Rows * (taps + 1)], output.DType, output.Device);
+        T* panels = packed.Ptr<T>(), initial = panels + (long)blocks * Rows * taps;
+        for (int oc = 0; oc < blocks * Rows; oc++)
+        {
+            T* panel = panels + (long)(oc / Rows) * Rows * taps + oc % Rows;
+            for (int tap = 0; tap < taps; tap++)
+                panel[(long)tap * Rows] = oc < g.OutChannels ? weight[(long)oc * taps + tap] : T.Zero;
+            initial[oc] = bias != null && oc < g.OutChannels ? bias[oc] : T.Zero;
+        }
         var layout = new PaddedImageLayout<T>(g, Columns * Lanes);
         int[] offsets = layout.TapOffsets();
-        int blocks = BlockCount(g.OutChannels), flatSize = layout.FlatSize;
+        int flatSize = layout.FlatSize;
         nint x = (nint)input.Ptr<T>(), y = (nint)output.Ptr<T>(), p = (nint)panels, start = (nint)initial;
         ConvolutionKernels<T>.RunOverImages(g, output.Device, ConvolutionKernels<T>.WorkerCount(g), layout.PaddedSize + (long)Rows * flatSize, (buffer, n, _) =>
         {
