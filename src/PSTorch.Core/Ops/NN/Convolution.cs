@@ -84,17 +84,16 @@ internal static class Convolution
                     else backend.Conv2d(gx, gyc, s[1], null, g);
                 }
                 Tensor? gb = inputs.Length == 3 && needs[2] ? Tensor.Empty([gy.Size(1)], gy.DType, gy.Device) : null;
-                bool biasDone = false;
+                // the bias gradient is the output gradient's channel sums: the weight gradient's pass gives it too
+                bool biasWithWeight = needs[1] && !transposed;
                 if (needs[1])
                 {
                     gw = Tensor.Empty(s[1].ShapeRef, gy.DType, gy.Device);
-                    // the bias gradient of a convolution is the output gradient's channel sums: one pass can give both
                     if (!transposed) backend.Conv2dBackwardWeight(gw, gb, gyc, s[0], g);
                     else backend.Conv2dBackwardWeight(gw, null, s[0], gyc, g);
-                    biasDone = !transposed;
                 }
                 if (inputs.Length == 2) return [gx, gw];
-                if (gb != null && !biasDone) backend.Conv2dBackwardBias(gb, gyc);
+                if (gb != null && !biasWithWeight) backend.Conv2dBackwardBias(gb, gyc);
                 return [gx, gw, gb];
             }, ownsSaved: true);
         return y;
