@@ -23,15 +23,73 @@ public class NumThreadsTests
         Assert.Equal(Environment.ProcessorCount, Torch.GetNumThreads());
     }
 
+    /// <summary>How many bodies of CpuThreads.For(workers) ran at once at most, each holding its slot a few milliseconds.</summary>
+    static int PeakConcurrency(int workers)
+    {
+        int running = 0, peak = 0;
+        CpuThreads.For(workers, _ =>
+        {
+            int now = Interlocked.Increment(ref running);
+            for (int seen = Volatile.Read(ref peak); now > seen; seen = Volatile.Read(ref peak))
+                Interlocked.CompareExchange(ref peak, now, seen);
+            Thread.Sleep(20);
+            Interlocked.Decrement(ref running);
+        });
+        return peak;
+    }
+
     [Fact]
     public void SetNumThreadsIsReadBackAndCapsParallelLoops()
     {
         WithThreads(1, () =>
         {
             Assert.Equal(1, Torch.GetNumThreads());
-            Assert.Equal(1, CpuThreads.ParallelOptions.MaxDegreeOfParallelism);
+            Assert.Equal(1, PeakConcurrency(4));
         });
-        WithThreads(3, () => Assert.Equal(3, CpuThreads.ParallelOptions.MaxDegreeOfParallelism));
+        WithThreads(2, () => Assert.InRange(PeakConcurrency(6), 1, 2));
+        WithThreads(3, () => Assert.InRange(PeakConcurrency(6), 1, 3));
+    }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(5)]
+    public void WorkSplitsDoNotSplitAgainAndEveryWorkerRunsOnce(int workers)
+    {
+        WithThreads(Math.Max(2, Environment.ProcessorCount), () =>
+        {
+            var ran = new int[workers];
+            var inner = new int[workers];
+            CpuThreads.For(workers, w =>
+            {
+                Interlocked.Increment(ref ran[w]);
+                inner[w] = CpuThreads.Count;
+            });
+            Assert.All(ran, count => Assert.Equal(1, count));
+            Assert.All(inner, count => Assert.Equal(1, count));
+            Assert.True(CpuThreads.Count > 1, "the caller's own thread count is restored after the split");
+        });
+    }
+
+    // One thread: the split runs on the thread pool; two: on the thread team.
+    [Theory]
+    [InlineData(1, 0)]
+    [InlineData(1, 1)]
+    [InlineData(2, 0)]
+    [InlineData(2, 1)]
+    public void AWorkersExceptionReachesTheCallerUnwrapped(int threads, int failing)
+    {
+        WithThreads(threads, () =>
+        {
+            var e = Assert.Throws<InvalidOperationException>(() => CpuThreads.For(2, w =>
+            {
+                if (w == failing) throw new InvalidOperationException($"worker {w} failed");
+            }));
+            Assert.Equal($"worker {failing} failed", e.Message);
+            // the threads are free again afterwards
+            var ran = new int[2];
+            CpuThreads.For(2, w => ran[w]++);
+            Assert.Equal([1, 1], ran);
+        });
     }
 
     [Theory]

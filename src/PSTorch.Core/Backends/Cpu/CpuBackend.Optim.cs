@@ -69,12 +69,12 @@ internal sealed unsafe partial class CpuBackend
     }
 
     static int PartsFor(long count) =>
-        count < StridedLoop.ParallelThreshold ? 1 : (int)Math.Min(Math.Min(CpuThreads.Count, GemmThreadTeam.MaxParts), count / (StridedLoop.ParallelThreshold / 2));
+        count < StridedLoop.ParallelThreshold ? 1 : (int)Math.Min(Math.Min(CpuThreads.Count, ThreadTeam.MaxParts), count / (StridedLoop.ParallelThreshold / 2));
 
     /// <summary>Runs the parts on the thread team, or everything as one part on this thread when the team is busy.</summary>
     static void RunParts(delegate*<void*, int, void> work, void* state, ref int parts)
     {
-        if (parts > 1 && GemmThreadTeam.TryRun(work, state, parts)) return;
+        if (parts > 1 && ThreadTeam.TryRun(work, state, parts)) return;
         parts = 1;
         work(state, 0);
     }

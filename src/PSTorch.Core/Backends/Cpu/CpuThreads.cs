@@ -1,3 +1,5 @@
+using System.Runtime.ExceptionServices;
+
 namespace PSTorch.Backends.Cpu;
 
 /// <summary>
@@ -34,10 +36,11 @@ internal static class CpuThreads
     }
 
     /// <summary>Options that cap a Parallel.For at <see cref="Count"/> concurrent workers.</summary>
-    public static ParallelOptions ParallelOptions => Volatile.Read(ref options);
+    static ParallelOptions ParallelOptions => Volatile.Read(ref options);
 
     /// <summary>
-    /// Runs body(worker) for every worker in [0, <paramref name="workers"/>) on up to <see cref="Count"/> threads.
+    /// Runs body(worker) for every worker in [0, <paramref name="workers"/>) on up to <see cref="Count"/> threads:
+    /// on the <see cref="ThreadTeam"/> when it is free and has a thread per worker, else on the thread pool.
     /// The kernels a body calls run on its thread: nested splits would put more threads than cores to work, each
     /// waiting at the others' barriers, which under load costs more than the split gains.
     /// </summary>
@@ -48,7 +51,7 @@ internal static class CpuThreads
             body(0);
             return;
         }
-        Parallel.For(0, workers, ParallelOptions, worker =>
+        void Unsplit(int worker)
         {
             int outer = threadLimit;
             threadLimit = 1;
@@ -60,6 +63,16 @@ internal static class CpuThreads
             {
                 threadLimit = outer;
             }
-        });
+        }
+        if (workers <= Count && ThreadTeam.TryRun(Unsplit, workers)) return;
+        try
+        {
+            Parallel.For(0, workers, ParallelOptions, Unsplit);
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+        {
+            // The same exception as a run on the team, whichever way the work was split.
+            ExceptionDispatchInfo.Throw(e.InnerExceptions[0]);
+        }
     }
 }

@@ -55,11 +55,11 @@ internal static unsafe class Gemm
         if ((problem.M == 1 || problem.N == 1) && GemmVectorCases.TryRun(problem))
             return;
 
-        int parts = Math.Min(GemmThreadTeam.MaxParts, CpuThreads.Count);
+        int parts = Math.Min(ThreadTeam.MaxParts, CpuThreads.Count);
         if (work >= ParallelWorkThreshold && parts > 1)
         {
             var job = new PartitionedProblem<T>(problem, parts);
-            if (GemmThreadTeam.TryRun(&RunPart<T>, &job, parts))
+            if (ThreadTeam.TryRun(&RunPart<T>, &job, parts))
                 return;
         }
         GemmBlocked<T>.Run(problem, 0, problem.M, 0, problem.N);

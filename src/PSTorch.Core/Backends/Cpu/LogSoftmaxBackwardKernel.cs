@@ -17,7 +17,7 @@ internal static unsafe class LogSoftmaxBackwardKernel<T> where T : unmanaged, IF
         long total = outer * n * inner;
         int workers = total >= StridedLoop.ParallelThreshold ? (int)Math.Min(CpuThreads.Count, outer) : 1;
         if (workers <= 1) { Block(g, y, gx, 0, outer, n, inner); return; }
-        Parallel.For(0, workers, CpuThreads.ParallelOptions, w => Block(g, y, gx, outer * w / workers, outer * (w + 1) / workers, n, inner));
+        CpuThreads.For(workers, w => Block(g, y, gx, outer * w / workers, outer * (w + 1) / workers, n, inner));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -18,7 +18,7 @@ internal static unsafe class PoolingKernels<T> where T : unmanaged, INumber<T>
             range(0, planes);
             return;
         }
-        Parallel.For(0, workers, CpuThreads.ParallelOptions, w => range(planes * w / workers, planes * (w + 1) / workers));
+        CpuThreads.For(workers, w => range(planes * w / workers, planes * (w + 1) / workers));
     }
 
     public static void MaxForward(Tensor output, Tensor indices, Tensor input, Pool2dGeometry g)

@@ -173,7 +173,7 @@ internal static unsafe class ReduceKernel<T, TFunction> where T : unmanaged wher
     {
         workers = (int)Math.Min(workers, count);
         if (workers <= 1) { body(0, count); return; }
-        Parallel.For(0, workers, CpuThreads.ParallelOptions, w => body(count * w / workers, count * (w + 1) / workers));
+        CpuThreads.For(workers, w => body(count * w / workers, count * (w + 1) / workers));
     }
 
     /// <summary>One long row: each worker reduces a contiguous part, then the parts are combined.</summary>
@@ -181,7 +181,7 @@ internal static unsafe class ReduceKernel<T, TFunction> where T : unmanaged wher
     {
         if (workers <= 1 || n < StridedLoop.ParallelThreshold) return Row(p, n);
         var parts = new T[workers];
-        Parallel.For(0, workers, CpuThreads.ParallelOptions, w =>
+        CpuThreads.For(workers, w =>
         {
             long a = n * w / workers, b = n * (w + 1) / workers;
             parts[w] = Row(p + a, b - a);
@@ -231,7 +231,7 @@ internal static unsafe class ArgReduceKernel<T> where T : unmanaged, INumber<T>
         long total = outer * n * inner;
         int workers = total >= StridedLoop.ParallelThreshold && outer > 1 ? (int)Math.Min(CpuThreads.Count, outer) : 1;
         if (workers <= 1) { Block(max, src, values, indices, 0, outer, n, inner); return; }
-        Parallel.For(0, workers, CpuThreads.ParallelOptions, w => Block(max, src, values, indices, outer * w / workers, outer * (w + 1) / workers, n, inner));
+        CpuThreads.For(workers, w => Block(max, src, values, indices, outer * w / workers, outer * (w + 1) / workers, n, inner));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

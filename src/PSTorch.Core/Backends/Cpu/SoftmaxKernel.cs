@@ -19,7 +19,7 @@ internal static unsafe class SoftmaxKernel<T> where T : unmanaged, IFloatingPoin
         long total = outer * n * inner;
         int workers = total >= StridedLoop.ParallelThreshold ? (int)Math.Min(CpuThreads.Count, outer) : 1;
         if (workers <= 1) { Block(src, dst, 0, outer, n, inner, log); return; }
-        Parallel.For(0, workers, CpuThreads.ParallelOptions, w => Block(src, dst, outer * w / workers, outer * (w + 1) / workers, n, inner, log));
+        CpuThreads.For(workers, w => Block(src, dst, outer * w / workers, outer * (w + 1) / workers, n, inner, log));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

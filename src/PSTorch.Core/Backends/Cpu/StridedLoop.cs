@@ -37,7 +37,7 @@ internal static unsafe class StridedLoop
         }
         if (rows >= workers * 4)
         {
-            Parallel.For(0, workers, CpuThreads.ParallelOptions, w =>
+            CpuThreads.For(workers, w =>
             {
                 long r0 = rows * w / workers, r1 = rows * (w + 1) / workers;
                 RunRows(r0, r1, 0, inner, dims, st, bases, elementSizes, kernel);
@@ -45,13 +45,11 @@ internal static unsafe class StridedLoop
             return;
         }
         if (rows == 1 && nd == 1 && RunRowOnTeam(inner, st, bases, elementSizes, workers, kernel)) return;
-        // Few long rows: split each row's elements among the workers.
-        Parallel.For(0, (int)(rows * workers), CpuThreads.ParallelOptions, item =>
+        // Few long rows: each worker takes its share of every row's elements.
+        CpuThreads.For(workers, w =>
         {
-            long r = item / workers;
-            int w = (int)(item % workers);
             long c0 = inner * w / workers, c1 = inner * (w + 1) / workers;
-            RunRows(r, r + 1, c0, c1 - c0, dims, st, bases, elementSizes, kernel);
+            for (long r = 0; r < rows; r++) RunRows(r, r + 1, c0, c1 - c0, dims, st, bases, elementSizes, kernel);
         });
     }
 
@@ -67,14 +65,13 @@ internal static unsafe class StridedLoop
     }
 
     /// <summary>
-    /// Runs one long row (a whole contiguous or single-strided tensor) on the GEMM thread team, whose helpers spin
-    /// between jobs: a memory-bound op over 16M floats (a.Add_(b), a.Relu_()) ran 6-10 % faster than with a thread
-    /// pool worker woken per call. False when the team is busy, leaving the split to the pool.
+    /// Runs one long row (a whole contiguous or single-strided tensor) on the thread team through a state on the
+    /// stack, without a closure, split on cache-line boundaries. False when the team is busy.
     /// </summary>
     static bool RunRowOnTeam<TKernel>(long length, long[][] strides, nint[] bases, int[] elementSizes, int workers, TKernel kernel)
         where TKernel : struct, IRowKernel
     {
-        if (workers > GemmThreadTeam.MaxParts) return false;
+        if (workers > ThreadTeam.MaxParts) return false;
         int ops = bases.Length;
         var basePointers = stackalloc nint[ops];
         var operandStrides = stackalloc long[ops];
@@ -89,7 +86,7 @@ internal static unsafe class StridedLoop
         {
             Bases = basePointers, Strides = operandStrides, ElementSizes = sizes, Operands = ops, Parts = workers, Length = length, Kernel = kernel,
         };
-        return GemmThreadTeam.TryRun(&RunRowPart<TKernel>, Unsafe.AsPointer(ref job), workers);
+        return ThreadTeam.TryRun(&RunRowPart<TKernel>, Unsafe.AsPointer(ref job), workers);
     }
 
     /// <summary>Part <paramref name="part"/> of a <see cref="RowJob{TKernel}"/>: its share of the row, split on 64-element boundaries so no two parts write one cache line.</summary>
