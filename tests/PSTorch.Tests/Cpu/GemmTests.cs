@@ -38,6 +38,21 @@ public unsafe class GemmTests
                     CheckAgainstReference<double>(m, n, k, transposeA, transposeB, accumulate, seed: m * 17 + n * 5 + k);
     }
 
+    // Every row count a last (edge) tile can have, alone and under two full tiles; 64 columns fill whole tiles,
+    // 70 leave a column edge as well.
+    [Theory]
+    [InlineData(64)]
+    [InlineData(70)]
+    public void EveryEdgeTileHeightMatchesReference(int n)
+    {
+        for (int rows = 1; rows <= 28; rows++)
+            foreach (bool accumulate in new[] { false, true })
+            {
+                CheckAgainstReference<float>(rows, n, 37, transposeA: false, transposeB: false, accumulate, seed: rows * 3 + n);
+                CheckAgainstReference<double>(rows, n, 37, transposeA: true, transposeB: false, accumulate, seed: rows * 5 + n);
+            }
+    }
+
     [Theory]
     [InlineData(512, 512, 512)]
     [InlineData(1000, 40, 300)]

@@ -148,14 +148,16 @@ internal static unsafe class GemmBlocked<T> where T : unmanaged, INumber<T>
                 T* aPanel = packedA + (long)(ir / mr) * TileRowPitch * kc;
                 T* cTile = c + ir * ldc + jr;
                 int validRows = Math.Min(mr, mc - ir);
-                if (validRows == mr && validColumns == nr)
+                // the AVX-512 kernel computes short tiles exactly; the others compute the padded tile
+                int computedRows = Kernel == KernelKind.Avx512 ? validRows : mr;
+                if (validColumns == nr && computedRows == validRows)
                 {
-                    Tile(kc, aPanel, bPanel, cTile, ldc, accumulate);
+                    Tile(validRows, kc, aPanel, bPanel, cTile, ldc, accumulate);
                 }
                 else
                 {
-                    // Edge tile: compute the full padded tile aside, then merge only the part inside C.
-                    Tile(kc, aPanel, bPanel, edgeTile, nr, false);
+                    // Edge tile: compute it aside, then merge only the part inside C.
+                    Tile(computedRows, kc, aPanel, bPanel, edgeTile, nr, false);
                     for (int i = 0; i < validRows; i++)
                     {
                         T* target = cTile + i * ldc;
@@ -168,13 +170,14 @@ internal static unsafe class GemmBlocked<T> where T : unmanaged, INumber<T>
         }
     }
 
+    /// <summary>One tile; only the AVX-512 kernel computes fewer than <see cref="TileRows"/> rows.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Tile(int kc, T* aPanel, T* bPanel, T* c, long ldc, bool accumulate)
+    private static void Tile(int rows, int kc, T* aPanel, T* bPanel, T* c, long ldc, bool accumulate)
     {
         switch (Kernel)
         {
             case KernelKind.Avx512:
-                GemmKernels.Avx512Tile(kc, aPanel, bPanel, c, ldc, accumulate);
+                GemmKernels.Avx512Tile(rows, kc, aPanel, bPanel, c, ldc, accumulate);
                 break;
             case KernelKind.Avx2:
                 GemmKernels.Avx2Tile(kc, aPanel, bPanel, c, ldc, accumulate);

@@ -29,6 +29,8 @@ internal static unsafe class GemmPacking
     private static void PackPanel<T>(T* source, long strideAcross, long strideAlongK, int kc, int valid, int pitch, T* destination)
         where T : unmanaged
     {
+        // k steps at the start whose lanes past `valid` are already zero
+        int padded = 0;
         if (strideAcross == 1)
         {
             for (int p = 0; p < kc; p++)
@@ -39,6 +41,7 @@ internal static unsafe class GemmPacking
             int packed = GemmTransposePacking.CanPack<T>(pitch)
                 ? GemmTransposePacking.PackPanel(source, strideAcross, kc, valid, pitch, destination)
                 : 0;
+            padded = packed;
             // Each lane is contiguous along k: read it sequentially, scatter with stride `pitch`.
             for (int lane = 0; lane < valid; lane++)
             {
@@ -67,10 +70,16 @@ internal static unsafe class GemmPacking
             }
         }
 
+        // A few lanes per step (14 of 16 for the AVX-512 A panel): a plain loop, as a Span.Clear call per step
+        // took three times as long as transposing the whole panel.
         if (valid < pitch)
         {
-            for (int p = 0; p < kc; p++)
-                new Span<T>(destination + (long)p * pitch + valid, pitch - valid).Clear();
+            for (int p = padded; p < kc; p++)
+            {
+                T* gap = destination + (long)p * pitch;
+                for (int lane = valid; lane < pitch; lane++)
+                    gap[lane] = default;
+            }
         }
     }
 
