@@ -17,6 +17,8 @@ public static class Program
                  --no-peer         measure PSTorch only
                  --repeats N       timed repeats per case (default 15)
                  --target-ms MS    length of one timed repeat (default 40)
+                 --rounds N        PSTorch/libtorch alternations per case, keeping each side's median round
+                                   (default 3 for the memory-bound ew and red groups, 1 for the rest)
                  --no-isolate      run PSTorch's cases in this process (default: one child process per case)
                  --peer DIR        the peer's folder (default: ../shared/bench/peer-torchsharp from the repository root)
                  --out FILE        results file (default: bench/results.json)
@@ -27,6 +29,7 @@ public static class Program
         CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
         Thread.CurrentThread.CurrentCulture = CultureInfo.InvariantCulture;
         bool list = false, isolate = true, child = false, usePeer = true;
+        int? rounds = null;
         string? outPath = null, peerDir = null;
         var filters = new List<string>();
         var timingOptions = new List<string>();   // forwarded to our child processes and to the peer
@@ -41,6 +44,7 @@ public static class Program
                 case "--child": child = true; break;
                 case "--repeats": Measure.Repeats = int.Parse(Value()); timingOptions.AddRange(["--repeats", args[i]]); break;
                 case "--target-ms": Measure.TargetRepeatMs = double.Parse(Value()); timingOptions.AddRange(["--target-ms", args[i]]); break;
+                case "--rounds": rounds = int.Parse(Value()) is int r and > 0 ? r : throw new ArgumentException("--rounds needs a positive count"); break;
                 case "--peer": peerDir = Value(); break;
                 case "--out": outPath = Value(); break;
                 default: filters.Add(args[i]); break;
@@ -72,17 +76,25 @@ public static class Program
         PeerRunner? peer = usePeer ? new PeerRunner(peerDir ?? Path.Combine(root, "..", "shared", "bench", "peer-torchsharp")) : null;
         peer?.EnsureBuilt();
         outPath ??= Path.Combine(root, "bench", "results.json");
-        return Drive(selected, peer, isolate, timingOptions, outPath, args);
+        return Drive(selected, peer, isolate, rounds, timingOptions, outPath, args);
     }
+
+    /// <summary>
+    /// Groups whose cases only move memory: both sides sit near the machine's bandwidth, which on this shared VM
+    /// drifts by tens of percent within seconds, so one PSTorch run and one libtorch run a few seconds apart
+    /// compare the drift as much as the code. Alternating several rounds gives both sides the same spread of conditions.
+    /// </summary>
+    static readonly HashSet<string> BandwidthBoundGroups = ["ew", "red"];
 
     static bool Matches(Case c, string filter) => c.Group == filter || c.Name.StartsWith(filter, StringComparison.Ordinal);
 
-    static int Drive(List<Case> selected, PeerRunner? peer, bool isolate, List<string> timingOptions, string outPath, string[] args)
+    static int Drive(List<Case> selected, PeerRunner? peer, bool isolate, int? rounds, List<string> timingOptions, string outPath, string[] args)
     {
         var cpu = CpuDescription();
         Console.WriteLine($"CPU: {cpu}; PSTorch threads {Cases.Threads} (GEMM also 1)");
         Console.WriteLine($"method: warm-up >= 3 calls and >= {Measure.WarmupMs} ms + 1 untimed repeat; {Measure.Repeats} timed repeats of ~{Measure.TargetRepeatMs} ms; per-call median");
-        Console.WriteLine($"PSTorch {(isolate ? "one process per case" : "in this process")}; libtorch: {(peer == null ? "not run (--no-peer)" : peer.Directory)}; alternating case by case");
+        Console.WriteLine($"PSTorch {(isolate ? "one process per case" : "in this process")}; libtorch: {(peer == null ? "not run (--no-peer)" : peer.Directory)}; alternating case by case, "
+            + (rounds is int r ? $"{r} round(s) each" : $"{DefaultBandwidthBoundRounds} rounds for {string.Join(" and ", BandwidthBoundGroups)}, 1 for the rest") + ", each side's median round kept");
         Console.WriteLine($"loadavg at start: {LoadAverage()}");
         Console.WriteLine();
 
@@ -92,14 +104,24 @@ public static class Program
         var errors = new Dictionary<string, string>();
         foreach (var c in selected)
         {
-            var mine = isolate ? RunIsolated(c, timingOptions, errors) : RunHere(c, errors);
-            ours.AddRange(mine);
-            List<Result>? theirs = null;
-            if (peer != null && c.HasPeer)
+            int caseRounds = rounds ?? (BandwidthBoundGroups.Contains(c.Group) ? DefaultBandwidthBoundRounds : 1);
+            var myRounds = new List<List<Result>>();
+            var theirRounds = new List<List<Result>>();
+            for (int round = 0; round < caseRounds; round++)
             {
-                theirs = peer.Run(c.Name, timingOptions, out var peerError);
-                if (peerError != null) errors[$"peer:{c.Name}"] = peerError;
+                // odd rounds run libtorch first, so neither side always follows the other
+                if (round % 2 == 0) myRounds.Add(isolate ? RunIsolated(c, timingOptions, errors) : RunHere(c, errors));
+                if (peer != null && c.HasPeer)
+                {
+                    var peerRound = peer.Run(c.Name, timingOptions, out var peerError);
+                    if (peerError != null) errors[$"peer:{c.Name}"] = peerError;
+                    if (peerRound != null) theirRounds.Add(peerRound);
+                }
+                if (round % 2 == 1) myRounds.Add(isolate ? RunIsolated(c, timingOptions, errors) : RunHere(c, errors));
             }
+            var mine = MedianRound(myRounds);
+            ours.AddRange(mine);
+            List<Result>? theirs = peer != null && c.HasPeer && theirRounds.Count > 0 ? MedianRound(theirRounds) : null;
             var names = mine.Select(r => r.Name).Concat(theirs?.Select(r => r.Name) ?? []).Distinct().DefaultIfEmpty(c.Name);
             foreach (var name in names)
             {
@@ -123,6 +145,7 @@ public static class Program
             ["isolated_processes"] = isolate,
             ["threads"] = Cases.Threads,
             ["repeats"] = Measure.Repeats,
+            ["rounds"] = rounds?.ToString() ?? $"{DefaultBandwidthBoundRounds} for {string.Join(", ", BandwidthBoundGroups)}; 1 otherwise",
             ["target_repeat_ms"] = Measure.TargetRepeatMs,
             ["loadavg_at_start"] = LoadAverage(),
             ["statistic"] = "per-call time: median/min/max over repeats; ratio = PSTorch throughput / libtorch throughput (> 1: PSTorch faster)",
@@ -135,6 +158,27 @@ public static class Program
         File.WriteAllText(outPath, JsonSerializer.Serialize(document, Json.Options));
         Console.WriteLine($"wrote {Path.GetFullPath(outPath)}");
         return errors.Count == 0 ? 0 : 1;
+    }
+
+    const int DefaultBandwidthBoundRounds = 4;
+
+    /// <summary>
+    /// Per result name, the round with the median per-call time (the lower middle for an even count), with every
+    /// round's median recorded in its extra fields; a single round is returned as it is.
+    /// </summary>
+    static List<Result> MedianRound(List<List<Result>> rounds)
+    {
+        if (rounds.Count == 1) return rounds[0];
+        var merged = new List<Result>();
+        foreach (var name in rounds.SelectMany(r => r).Select(r => r.Name).Distinct())
+        {
+            var byTime = rounds.SelectMany(r => r).Where(r => r.Name == name).OrderBy(r => r.MedianMs).ToList();
+            var kept = byTime[(byTime.Count - 1) / 2];
+            kept.Extra ??= new();
+            kept.Extra["round_median_ms"] = byTime.Select(r => r.MedianMs).ToArray();
+            merged.Add(kept);
+        }
+        return merged;
     }
 
     sealed class ChildOutput
