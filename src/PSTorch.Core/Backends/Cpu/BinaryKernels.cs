@@ -13,7 +13,7 @@ internal interface IBinaryFunction<T> where T : unmanaged
     static abstract void Apply(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> d);
     static abstract void Apply(ReadOnlySpan<T> a, T b, Span<T> d);
     static abstract void Apply(T a, ReadOnlySpan<T> b, Span<T> d);
-    /// <summary>Whether <see cref="Apply(Vector512{T}, Vector512{T})"/> exists, for <see cref="InPlaceVectorLoop"/>.</summary>
+    /// <summary>Whether <see cref="Apply(Vector512{T}, Vector512{T})"/> exists, for <see cref="VectorLoop"/>.</summary>
     static virtual bool HasVectorForm => false;
     static virtual Vector512<T> Apply(Vector512<T> a, Vector512<T> b) => throw new NotSupportedException();
 }
@@ -113,9 +113,9 @@ internal unsafe struct BinaryRow<T, TFunction> : IRowKernel where T : unmanaged 
     public void Run(long n, nint* p, long* s)
     {
         T* o = (T*)p[0], a = (T*)p[1], b = (T*)p[2];
-        if (s[0] == 1 && TFunction.HasVectorForm && InPlaceVectorLoop.Supported<T>() && (o == a || o == b) && IsSpanOrScalar(s[1]) && IsSpanOrScalar(s[2]))
+        if (s[0] == 1 && TFunction.HasVectorForm && VectorLoop.Supported<T>() && (o == a || o == b) && IsSpanOrScalar(s[1]) && IsSpanOrScalar(s[2]))
         {
-            InPlaceVectorLoop.Binary<T, TFunction>(a, s[1], b, s[2], o, n);
+            VectorLoop.Binary<T, TFunction>(a, s[1], b, s[2], o, n);
             return;
         }
         if (s[0] == 1 && n <= int.MaxValue)

@@ -11,7 +11,7 @@ internal interface IUnaryFunction<T> where T : unmanaged
 {
     static abstract T Apply(T x);
     static abstract void Apply(ReadOnlySpan<T> x, Span<T> d);
-    /// <summary>Whether <see cref="Apply(Vector512{T})"/> exists, for <see cref="InPlaceVectorLoop"/>.</summary>
+    /// <summary>Whether <see cref="Apply(Vector512{T})"/> exists, for <see cref="VectorLoop"/>.</summary>
     static virtual bool HasVectorForm => false;
     static virtual Vector512<T> Apply(Vector512<T> x) => throw new NotSupportedException();
 }
@@ -34,11 +34,24 @@ internal struct AbsFunction<T> : IUnaryFunction<T> where T : unmanaged, INumber<
 
 internal struct ReluFunction<T> : IUnaryFunction<T> where T : unmanaged, INumber<T>
 {
+    // torch.relu is clamp_min(x, 0): x unless x < 0, so NaN and -0 come back unchanged. A maximum (Vector512.Max,
+    // TensorPrimitives.Max) would turn -0 into +0.
     public static bool HasVectorForm => true;
-    /// <summary>Spelled out rather than Vector512.Max, whose NaN and -0 handling changed between .NET 8 and 9.</summary>
-    public static Vector512<T> Apply(Vector512<T> x) => Vector512.ConditionalSelect(Vector512.GreaterThan(x, Vector512<T>.Zero) | ~Vector512.Equals(x, x), x, Vector512<T>.Zero);
-    public static T Apply(T x) => T.IsNaN(x) ? x : x > T.Zero ? x : T.Zero;
-    public static void Apply(ReadOnlySpan<T> x, Span<T> d) => TensorPrimitives.Max(x, T.Zero, d);
+    public static Vector512<T> Apply(Vector512<T> x) => Vector512.ConditionalSelect(Vector512.LessThan(x, Vector512<T>.Zero), Vector512<T>.Zero, x);
+    public static T Apply(T x) => x < T.Zero ? T.Zero : x;
+    public static void Apply(ReadOnlySpan<T> x, Span<T> d)
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
+        {
+            for (; i <= x.Length - Vector<T>.Count; i += Vector<T>.Count)
+            {
+                var v = new Vector<T>(x[i..]);
+                Vector.ConditionalSelect(Vector.LessThan(v, Vector<T>.Zero), Vector<T>.Zero, v).CopyTo(d[i..]);
+            }
+        }
+        for (; i < x.Length; i++) d[i] = Apply(x[i]);
+    }
 }
 
 internal struct SignFunction<T> : IUnaryFunction<T> where T : unmanaged, INumber<T>
@@ -108,9 +121,9 @@ internal unsafe struct UnaryRow<T, TFunction> : IRowKernel where T : unmanaged w
     public void Run(long n, nint* p, long* s)
     {
         T* o = (T*)p[0], x = (T*)p[1];
-        if (s[0] == 1 && s[1] == 1 && o == x && TFunction.HasVectorForm && InPlaceVectorLoop.Supported<T>())
+        if (s[0] == 1 && s[1] == 1 && TFunction.HasVectorForm && VectorLoop.Supported<T>())
         {
-            InPlaceVectorLoop.Unary<T, TFunction>(x, o, n);
+            VectorLoop.Unary<T, TFunction>(x, o, n);
             return;
         }
         if (s[0] == 1 && s[1] == 1 && n <= int.MaxValue)

@@ -4,11 +4,11 @@ using Xunit;
 namespace PSTorch.Tests.Engine;
 
 /// <summary>
-/// In-place elementwise ops on contiguous float tensors take a hand-vectorised loop (64 floats a step plus a
-/// scalar tail); these check it against double-precision references on lengths around the step, on views, on
-/// broadcast scalars and on NaN and signed zeros.
+/// In-place elementwise ops on contiguous float tensors, and relu, neg and abs into a fresh output, take a
+/// hand-vectorised loop (64 floats a step plus a scalar tail; long fresh outputs streamed); these check it against
+/// double-precision references on lengths around the step, on views, on broadcast scalars and on NaN and signed zeros.
 /// </summary>
-public class InPlaceVectorLoopTests
+public class VectorLoopTests
 {
     public static readonly TheoryData<int> Lengths = new() { 1, 15, 16, 17, 63, 64, 65, 1000003 };
 
@@ -82,28 +82,36 @@ public class InPlaceVectorLoopTests
     public void UnaryInPlaceOpsMatchReference(int n)
     {
         float[] x = Random(n, 5);
-        AssertExact(x.Select(v => v > 0 ? v : 0f).ToArray(), Torch.FromArray(x).Relu_());
+        AssertExact(x.Select(v => v < 0 ? 0f : v).ToArray(), Torch.FromArray(x).Relu_());
         AssertExact(x.Select(v => -v).ToArray(), Torch.FromArray(x).Neg_());
         AssertExact(x.Select(MathF.Abs).ToArray(), Torch.FromArray(x).Abs_());
         // the in-place and allocating forms agree
         AssertExact(Torch.FromArray(x).Relu().ToArray<float>(), Torch.FromArray(x).Relu_());
     }
 
-    [Fact]
-    public void ReluInPlaceKeepsNaNAndClearsNegativeZeroInTheVectorBody()
+    // torch.relu is clamp_min(x, 0): negatives become +0; NaN and -0 come back unchanged (eager PyTorch gives
+    // relu(-0.0) = -0.0, bit for bit). 67 elements: vector body and scalar tail; 300001: long enough that the
+    // allocating form streams its output, and offset by 3 so the streamed part starts after an unaligned head.
+    [Theory]
+    [InlineData(67, 0)]
+    [InlineData(300001, 3)]
+    public void ReluKeepsNaNAndNegativeZeroAndClearsNegatives(int n, int offset)
     {
-        var x = new float[67];
-        for (int i = 0; i < x.Length; i++) x[i] = (i % 4) switch { 0 => float.NaN, 1 => -0f, 2 => float.NegativeInfinity, _ => float.PositiveInfinity };
-        var got = Torch.FromArray(x).Relu_().ToArray<float>();
-        for (int i = 0; i < x.Length; i++)
+        var x = new float[n + offset];
+        for (int i = 0; i < x.Length; i++) x[i] = (i % 5) switch { 0 => float.NaN, 1 => -0f, 2 => float.NegativeInfinity, 3 => -1.5f, _ => i };
+        void Check(float[] got, string form)
         {
-            switch (i % 4)
+            for (int i = 0; i < n; i++)
             {
-                case 0: Assert.True(float.IsNaN(got[i]), $"element {i}: {got[i]}"); break;
-                case 1: case 2: Assert.True(got[i] == 0 && !float.IsNegative(got[i]), $"element {i}: {got[i]:R} should be +0"); break;
-                default: Assert.Equal(float.PositiveInfinity, got[i]); break;
+                float v = x[i + offset], r = got[i];
+                bool ok = float.IsNaN(v) ? float.IsNaN(r) : v < 0 ? BitConverter.SingleToInt32Bits(r) == 0 : BitConverter.SingleToInt32Bits(r) == BitConverter.SingleToInt32Bits(v);
+                Assert.True(ok, $"{form} element {i}: relu({v:R}) gave {r:R}");
             }
         }
+        Check(Torch.FromArray(x).Narrow(0, offset, n).Relu().ToArray<float>(), "allocating");
+        var inPlace = Torch.FromArray(x).Narrow(0, offset, n);
+        Check(inPlace.Relu_().ToArray<float>(), "in-place");
+        Check(Torch.FromArray(x.Select(v => (double)v).ToArray()).Narrow(0, offset, n).Relu().To(DType.Float32).ToArray<float>(), "float64");
     }
 
     [Fact]
