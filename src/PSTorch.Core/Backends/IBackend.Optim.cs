@@ -1,25 +1,34 @@
 namespace PSTorch.Backends;
 
+/// <summary>One parameter of a fused Adam/AdamW step with its state; <see cref="MaxExpAvgSq"/> only with amsgrad.</summary>
+internal readonly record struct AdamTensors(Tensor Param, Tensor Grad, Tensor ExpAvg, Tensor ExpAvgSq, Tensor? MaxExpAvgSq);
+
+/// <summary>One parameter of a fused SGD step; <see cref="MomentumBuffer"/> only with momentum.</summary>
+internal readonly record struct SgdTensors(Tensor Param, Tensor Grad, Tensor? MomentumBuffer);
+
 /// <summary>
-/// Fused optimizer steps: one pass over a parameter and its state, with no temporaries. All tensors are
-/// contiguous, of one floating dtype (float32 or float64) and of the same shape; the optimizer falls back to
-/// its formula-level update otherwise. The arithmetic is that of PyTorch's documented update rules.
+/// Fused multi-tensor optimizer steps, like PyTorch's foreach/fused paths: one call updates every parameter of a
+/// list, in one pass over each parameter and its state, with no temporaries (on CUDA, one launch for up to the
+/// kernel's tensor count). Every tensor of a call is on this backend's device, contiguous, of one floating dtype
+/// (float32 or float64), and shaped like its parameter; the optional state is present for all parameters or for
+/// none. The optimizer falls back to its formula-level update otherwise. The arithmetic is that of PyTorch's
+/// documented update rules.
 /// </summary>
 internal partial interface IBackend
 {
     /// <summary>
-    /// One Adam/AdamW step (torch.optim.Adam/AdamW) for step number <paramref name="step"/> (1-based):
-    /// updates expAvg, expAvgSq, maxExpAvgSq (amsgrad, when given) and param in place.
+    /// One Adam/AdamW step (torch.optim.Adam/AdamW) for step number <paramref name="step"/> (1-based) of every
+    /// parameter: updates ExpAvg, ExpAvgSq, MaxExpAvgSq (amsgrad) and Param in place.
     /// <paramref name="decoupled"/> applies weight decay to the parameter (AdamW) instead of the gradient.
     /// </summary>
-    void AdamStep(Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq, Tensor? maxExpAvgSq, double lr, double beta1, double beta2,
+    void AdamStep(ReadOnlySpan<AdamTensors> parameters, double lr, double beta1, double beta2,
         double eps, double weightDecay, bool decoupled, bool maximize, long step);
 
     /// <summary>
-    /// One SGD step (torch.optim.SGD): g = (maximize ? -grad : grad) + weightDecay * param, then momentum, then
-    /// param -= lr * g. With momentum, <paramref name="momentumBuffer"/> is updated in place; on the first step
-    /// (<paramref name="initializeBuffer"/>) it is set to the (weight-decayed) gradient instead, as PyTorch does.
+    /// One SGD step (torch.optim.SGD) of every parameter: g = (maximize ? -grad : grad) + weightDecay * param, then
+    /// momentum, then param -= lr * g. With momentum, the buffers are updated in place; on the first step
+    /// (<paramref name="initializeBuffers"/>) they are set to the (weight-decayed) gradient instead, as PyTorch does.
     /// </summary>
-    void SgdStep(Tensor param, Tensor grad, Tensor? momentumBuffer, bool initializeBuffer, double lr, double momentum, double dampening,
+    void SgdStep(ReadOnlySpan<SgdTensors> parameters, bool initializeBuffers, double lr, double momentum, double dampening,
         double weightDecay, bool nesterov, bool maximize);
 }

@@ -6,10 +6,13 @@ namespace PSTorch.Optim;
 /// Adam (and, with decoupled weight decay, AdamW) with amsgrad and maximize, following the update rule in
 /// PyTorch's documentation: bias-corrected first and second moments, step = lr / (1 - beta1^t). With amsgrad,
 /// max_exp_avg_sq holds the maximum of the raw second moment, bias-corrected when used, as PyTorch's code does.
-/// Contiguous float32/float64 parameters are updated by the backend's fused AdamStep kernel.
+/// Contiguous float32/float64 parameters are updated by the backend's fused multi-tensor AdamStep, one call per
+/// group, device, dtype and step number.
 /// </summary>
 public class Adam : Optimizer
 {
+    readonly FusedBatches<Backends.AdamTensors> fused = new();
+
     public Adam(IEnumerable<Parameter> parameters, double lr = 1e-3, (double, double)? betas = null, double eps = 1e-8,
         double weightDecay = 0, bool amsgrad = false, bool maximize = false)
         : this([new ParamGroup(parameters)], lr, betas, eps, weightDecay, amsgrad, maximize) { }
@@ -42,7 +45,7 @@ public class Adam : Optimizer
         var vmax = group.GetBool("amsgrad") ? Buffer(state, "max_exp_avg_sq", p) : null;
         if (CanFuse(p, grad, m, v, vmax))
         {
-            Backends.Backend.For(p).AdamStep(p, grad, m, v, vmax, lr, beta1, beta2, eps, wd, DecoupledWeightDecay, maximize, step);
+            fused.Add(new(p, grad, m, v, vmax), p, step);
             return;
         }
         var g = maximize ? -grad : grad;
@@ -62,6 +65,29 @@ public class Adam : Optimizer
         }
         var denom = second.Sqrt() / Math.Sqrt(bias2) + eps;
         p.Sub_(m / denom * (lr / bias1));
+    }
+
+    protected override void EndGroup(ParamGroup group, bool completed)
+    {
+        try
+        {
+            if (!completed)
+            {
+                // the set-aside parameters were not updated: their step counts go back
+                while (fused.TryTake(out var dropped, out _, out long step))
+                    foreach (var t in dropped) State[(Parameter)t.Param]["step"] = step - 1;
+                return;
+            }
+            double lr = group.LearningRate, eps = group.GetDouble("eps"), wd = group.GetDouble("weight_decay");
+            var (beta1, beta2) = group.GetPair("betas");
+            bool maximize = group.GetBool("maximize");
+            while (fused.TryTake(out var tensors, out var lead, out long step))
+                Backends.Backend.For(lead).AdamStep(tensors, lr, beta1, beta2, eps, wd, DecoupledWeightDecay, maximize, step);
+        }
+        finally
+        {
+            fused.Clear();
+        }
     }
 }
 

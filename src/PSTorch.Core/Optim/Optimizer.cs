@@ -54,8 +54,19 @@ public abstract class Optimizer
     {
         using var _ = GradMode.Set(false);
         foreach (var group in ParamGroups)
-            foreach (var p in group.Params)
-                if (p.Grad != null) Update(group, p, p.Grad, StateOf(p));
+        {
+            bool completed = false;
+            try
+            {
+                foreach (var p in group.Params)
+                    if (p.Grad != null) Update(group, p, p.Grad, StateOf(p));
+                completed = true;
+            }
+            finally
+            {
+                EndGroup(group, completed);
+            }
+        }
     }
 
     /// <summary>Re-evaluates the loss with <paramref name="closure"/> (under grad mode) before stepping; returns that loss.</summary>
@@ -67,8 +78,14 @@ public abstract class Optimizer
         return loss;
     }
 
-    /// <summary>Applies the update rule to one parameter (grad mode is off).</summary>
+    /// <summary>Applies the update rule to one parameter (grad mode is off), or sets it aside for <see cref="EndGroup"/>.</summary>
     protected abstract void Update(ParamGroup group, Parameter p, Tensor grad, Dictionary<string, object> state);
+
+    /// <summary>
+    /// Called after each group's Update calls (<paramref name="completed"/> false when one of them threw): an
+    /// optimizer that set parameters aside for a fused multi-tensor step runs it here, or drops it after a failure.
+    /// </summary>
+    protected virtual void EndGroup(ParamGroup group, bool completed) { }
 
     protected Dictionary<string, object> StateOf(Parameter p)
     {

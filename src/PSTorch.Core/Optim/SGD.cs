@@ -5,10 +5,12 @@ namespace PSTorch.Optim;
 /// <summary>
 /// Stochastic gradient descent with momentum, dampening, Nesterov momentum, weight decay and maximize,
 /// following the update rule in PyTorch's documentation of torch.optim.SGD. Contiguous float32/float64 parameters are
-/// updated by the backend's fused SgdStep kernel.
+/// updated by the backend's fused multi-tensor SgdStep, one call per group, device, dtype and first-step flag.
 /// </summary>
 public sealed class SGD : Optimizer
 {
+    readonly FusedBatches<Backends.SgdTensors> fused = new();
+
     public SGD(IEnumerable<Parameter> parameters, double lr = 1e-3, double momentum = 0, double dampening = 0,
         double weightDecay = 0, bool nesterov = false, bool maximize = false)
         : this([new ParamGroup(parameters)], lr, momentum, dampening, weightDecay, nesterov, maximize) { }
@@ -43,7 +45,7 @@ public sealed class SGD : Optimizer
         }
         if (CanFuse(p, grad, buffer))
         {
-            Backends.Backend.For(p).SgdStep(p, grad, buffer, firstStep, lr, momentum, dampening, wd, nesterov, maximize);
+            fused.Add(new(p, grad, buffer), p, firstStep ? 1 : 0);
             if (firstStep) state["momentum_buffer"] = buffer!;
             return;
         }
@@ -57,5 +59,29 @@ public sealed class SGD : Optimizer
             g = nesterov ? g + buffer * momentum : buffer;
         }
         p.Sub_(g * lr);
+    }
+
+    protected override void EndGroup(ParamGroup group, bool completed)
+    {
+        try
+        {
+            if (!completed)
+            {
+                // the set-aside parameters were not updated: a buffer created for their first step was never filled
+                while (fused.TryTake(out var dropped, out _, out long firstStep))
+                    if (firstStep == 1)
+                        foreach (var t in dropped) State[(Parameter)t.Param].Remove("momentum_buffer");
+                return;
+            }
+            double lr = group.LearningRate, momentum = group.GetDouble("momentum"), dampening = group.GetDouble("dampening");
+            double wd = group.GetDouble("weight_decay");
+            bool nesterov = group.GetBool("nesterov"), maximize = group.GetBool("maximize");
+            while (fused.TryTake(out var tensors, out var lead, out long firstStep))
+                Backends.Backend.For(lead).SgdStep(tensors, firstStep == 1, lr, momentum, dampening, wd, nesterov, maximize);
+        }
+        finally
+        {
+            fused.Clear();
+        }
     }
 }

@@ -524,8 +524,8 @@ public sealed unsafe class CudaNNKernelTests
         var buffers = new[] { param, grad, m, v, vmax }.Select(Upload).ToArray();
         const double lr = 1e-2, beta1 = 0.9, beta2 = 0.99, eps = 1e-8, weightDecay = 0.05;
         const long step = 3;
-        for (int i = 0; i < param.Length; i++)
-            Cpu.AdamStep(param[i], grad[i], m[i], v[i], amsgrad ? vmax[i] : null, lr, beta1, beta2, eps, weightDecay, decoupled, maximize, step);
+        Cpu.AdamStep(param.Select((t, i) => new AdamTensors(t, grad[i], m[i], v[i], amsgrad ? vmax[i] : null)).ToArray(),
+            lr, beta1, beta2, eps, weightDecay, decoupled, maximize, step);
         try
         {
             void*[] p = PointersOf(buffers[0]), g = PointersOf(buffers[1]), ma = PointersOf(buffers[2]), va = PointersOf(buffers[3]), vm = PointersOf(buffers[4]);
@@ -562,8 +562,8 @@ public sealed unsafe class CudaNNKernelTests
         var buffers = new[] { param, grad, momentumBuffer }.Select(Upload).ToArray();
         const double lr = 0.05, momentum = 0.9, weightDecay = 1e-3;
         double dampening = nesterov ? 0 : 0.1;
-        for (int i = 0; i < param.Length; i++)
-            Cpu.SgdStep(param[i], grad[i], momentumBuffer[i], initializeBuffer, lr, momentum, dampening, weightDecay, nesterov, maximize);
+        Cpu.SgdStep(param.Select((t, i) => new SgdTensors(t, grad[i], momentumBuffer[i])).ToArray(),
+            initializeBuffer, lr, momentum, dampening, weightDecay, nesterov, maximize);
         try
         {
             void*[] p = PointersOf(buffers[0]), g = PointersOf(buffers[1]), mb = PointersOf(buffers[2]);

@@ -58,6 +58,75 @@ public class FusedStepTests
             Assert.True(Math.Abs(x[i] - y[i]) <= tolerance * (1 + Math.Abs(y[i])), $"element {i}: fused {x[i]} vs formulas {y[i]}");
     }
 
+    static Optimizer CreateForGroup(string name, IEnumerable<Parameter> ps) => name switch
+    {
+        "adam" => new Adam(ps, lr: 0.01, weightDecay: 0.1),
+        "adamw-amsgrad" => new AdamW(ps, lr: 0.01, betas: (0.9, 0.6), amsgrad: true),
+        "sgd-nesterov" => new SGD(ps, lr: 0.01, momentum: 0.9, nesterov: true),
+        "sgd-plain-maximize" => new SGD(ps, lr: 0.01, maximize: true),
+        _ => throw new ArgumentException(name),
+    };
+
+    // One group of float32 and float64 parameters, one of them strided (formula path) and one that first gets a
+    // gradient at the second step (so its step number, or SGD's first-step flag, differs from the others'): the
+    // fused multi-tensor calls must give each parameter exactly what an optimizer of its own gives it.
+    [Theory]
+    [InlineData("adam")]
+    [InlineData("adamw-amsgrad")]
+    [InlineData("sgd-nesterov")]
+    [InlineData("sgd-plain-maximize")]
+    public void AGroupStepsEachParameterAsAnOptimizerOfItsOwn(string name)
+    {
+        var shapes = new (long[] Shape, DType DType)[] { ([40, 7], DType.Float32), ([13], DType.Float64), ([5, 9], DType.Float32), ([300], DType.Float64) };
+        Parameter Make(int i) => new(Torch.Randn(shapes[i].Shape, DType.Float64, generator: new Generator().ManualSeed(i)).To(shapes[i].DType));
+        var together = shapes.Select((_, i) => Make(i)).ToList();
+        together[2] = new Parameter(together[2].T().Contiguous().T()); // strided: the formula path, in the same group
+        var alone = together.Select(p => new Parameter(p.Detach().Clone())).ToList();
+        var groupOptimizer = CreateForGroup(name, together);
+        var ownOptimizers = alone.Select(p => CreateForGroup(name, [p])).ToList();
+        for (int step = 0; step < 3; step++)
+        {
+            for (int i = 0; i < together.Count; i++)
+            {
+                bool late = i == 1 && step == 0;
+                var grad = late ? null : Torch.Randn(shapes[i].Shape, DType.Float64, generator: new Generator().ManualSeed(50 + 10 * step + i)).To(shapes[i].DType);
+                together[i].Grad = grad;
+                alone[i].Grad = grad?.Clone();
+            }
+            groupOptimizer.Step();
+            for (int i = 0; i < alone.Count; i++)
+                if (alone[i].Grad != null) ownOptimizers[i].Step();
+        }
+        for (int i = 0; i < together.Count; i++)
+            Assert.Equal(alone[i].To(DType.Float64).ToArray<double>(), together[i].To(DType.Float64).ToArray<double>());
+    }
+
+    // A parameter whose update throws (a gradient of the wrong shape) stops the step: the parameters set aside for
+    // the fused call before it are left as they were, step count and momentum buffer included, and the next step
+    // is that parameter's first.
+    [Theory]
+    [InlineData("adam")]
+    [InlineData("sgd-nesterov")]
+    public void AFailedGroupLeavesTheSetAsideParametersUntouched(string name)
+    {
+        var fusable = new Parameter(Torch.Ones(8));
+        var broken = new Parameter(Torch.Ones(3, 4).T()); // strided: its update runs (and fails) in the formula path
+        var optimizer = CreateForGroup(name, [fusable, broken]);
+        fusable.Grad = Torch.Full([8], 0.5);
+        broken.Grad = Torch.Ones(5);
+        Assert.ThrowsAny<Exception>(() => optimizer.Step());
+        Assert.Equal(Enumerable.Repeat(1f, 8), fusable.ToArray<float>());
+        var state = optimizer.State[fusable];
+        Assert.False(state.ContainsKey("momentum_buffer"));
+        Assert.Equal(0L, state.TryGetValue("step", out var s) ? System.Convert.ToInt64(s) : 0L);
+
+        broken.Grad = null;
+        optimizer.Step();
+        var reference = new Parameter(Torch.Ones(8)) { Grad = Torch.Full([8], 0.5) };
+        CreateForGroup(name, [reference]).Step();
+        Assert.Equal(reference.ToArray<float>(), fusable.ToArray<float>());
+    }
+
     [Fact]
     public void FusedStepBumpsTheParametersVersion()
     {

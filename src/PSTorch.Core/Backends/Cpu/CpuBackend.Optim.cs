@@ -4,8 +4,9 @@ using System.Runtime.CompilerServices;
 namespace PSTorch.Backends.Cpu;
 
 /// <summary>
-/// Fused optimizer steps: each element of the parameter and its state is read and written once, vectorised
-/// with Vector&lt;T&gt;, and large tensors are split over the persistent thread team, so a step allocates nothing.
+/// Fused optimizer steps, parameter by parameter: each element of a parameter and its state is read and written
+/// once, vectorised with Vector&lt;T&gt;, and large tensors are split over the persistent thread team, so a step
+/// allocates nothing.
 /// </summary>
 internal sealed unsafe partial class CpuBackend
 {
@@ -27,7 +28,21 @@ internal sealed unsafe partial class CpuBackend
         public double WeightDecay, Momentum, Dampening, GradSign, Lr;
     }
 
-    public void AdamStep(Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq, Tensor? maxExpAvgSq, double lr, double beta1, double beta2,
+    public void AdamStep(ReadOnlySpan<AdamTensors> parameters, double lr, double beta1, double beta2,
+        double eps, double weightDecay, bool decoupled, bool maximize, long step)
+    {
+        foreach (var (param, grad, expAvg, expAvgSq, maxExpAvgSq) in parameters)
+            AdamStep(param, grad, expAvg, expAvgSq, maxExpAvgSq, lr, beta1, beta2, eps, weightDecay, decoupled, maximize, step);
+    }
+
+    public void SgdStep(ReadOnlySpan<SgdTensors> parameters, bool initializeBuffers, double lr, double momentum, double dampening,
+        double weightDecay, bool nesterov, bool maximize)
+    {
+        foreach (var (param, grad, momentumBuffer) in parameters)
+            SgdStep(param, grad, momentumBuffer, initializeBuffers, lr, momentum, dampening, weightDecay, nesterov, maximize);
+    }
+
+    static void AdamStep(Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq, Tensor? maxExpAvgSq, double lr, double beta1, double beta2,
         double eps, double weightDecay, bool decoupled, bool maximize, long step)
     {
         var args = new AdamArgs
@@ -50,7 +65,7 @@ internal sealed unsafe partial class CpuBackend
         maxExpAvgSq?.BumpVersion();
     }
 
-    public void SgdStep(Tensor param, Tensor grad, Tensor? momentumBuffer, bool initializeBuffer, double lr, double momentum, double dampening,
+    static void SgdStep(Tensor param, Tensor grad, Tensor? momentumBuffer, bool initializeBuffer, double lr, double momentum, double dampening,
         double weightDecay, bool nesterov, bool maximize)
     {
         var args = new SgdArgs

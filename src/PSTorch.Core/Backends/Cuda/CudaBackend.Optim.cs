@@ -2,28 +2,89 @@ using PSTorch.Cuda.Bindings;
 
 namespace PSTorch.Backends.Cuda;
 
-/// <summary>Fused optimizer steps (optim.cu), one parameter per call as IBackend's optimizers issue them.</summary>
+/// <summary>
+/// Fused multi-tensor optimizer steps (optim.cu): the parameters of one call go to the kernel as pointer arrays, so
+/// a step is one launch per kernel tensor-list instead of one per parameter.
+/// </summary>
 internal sealed unsafe partial class CudaBackend
 {
-    public void AdamStep(Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq, Tensor? maxExpAvgSq, double lr, double beta1, double beta2,
+    /// <summary>Parameters whose pointer arrays go on the stack; more take heap arrays.</summary>
+    const int StackPointerLimit = 256;
+
+    public void AdamStep(ReadOnlySpan<AdamTensors> parameters, double lr, double beta1, double beta2,
         double eps, double weightDecay, bool decoupled, bool maximize, long step)
     {
-        SameDevice(Enter(param), grad, expAvg, expAvgSq, maxExpAvgSq);
-        void* p = param.DataPointer, g = grad.DataPointer, m = expAvg.DataPointer, v = expAvgSq.DataPointer;
-        void* vmax = maxExpAvgSq == null ? null : maxExpAvgSq.DataPointer;
-        long size = param.Numel();
-        Check(PstorchCuda.AdamStep(CudaOpCodes.Of(param.DType), &p, &g, &m, &v, maxExpAvgSq == null ? null : &vmax, &size, 1,
-            lr, beta1, beta2, eps, weightDecay, decoupled ? 1 : 0, maximize ? 1 : 0, step, Stream));
+        int count = parameters.Length;
+        if (count == 0) return;
+        var device = Enter(parameters[0].Param);
+        bool amsgrad = parameters[0].MaxExpAvgSq != null;
+        // 4 or 5 operands' pointers, then the sizes
+        int operands = amsgrad ? 5 : 4;
+        Span<nint> table = count <= StackPointerLimit ? stackalloc nint[count * (operands + 1)] : new nint[count * (operands + 1)];
+        for (int i = 0; i < count; i++)
+        {
+            var (param, grad, expAvg, expAvgSq, maxExpAvgSq) = parameters[i];
+            if ((maxExpAvgSq != null) != amsgrad) throw new ArgumentException("AdamStep: max_exp_avg_sq must be given for every parameter or for none");
+            SameDevice(device, param);
+            SameDevice(device, grad);
+            SameDevice(device, expAvg);
+            SameDevice(device, expAvgSq);
+            SameDevice(device, maxExpAvgSq);
+            table[i] = (nint)param.DataPointer;
+            table[count + i] = (nint)grad.DataPointer;
+            table[2 * count + i] = (nint)expAvg.DataPointer;
+            table[3 * count + i] = (nint)expAvgSq.DataPointer;
+            if (amsgrad) table[4 * count + i] = (nint)maxExpAvgSq!.DataPointer;
+            table[operands * count + i] = (nint)param.Numel();
+        }
+        fixed (nint* t = table)
+        {
+            void** pointers = (void**)t;
+            Check(PstorchCuda.AdamStep(CudaOpCodes.Of(parameters[0].Param.DType), pointers, pointers + count, pointers + 2 * count, pointers + 3 * count,
+                amsgrad ? pointers + 4 * count : null, (long*)(t + operands * count), count,
+                lr, beta1, beta2, eps, weightDecay, decoupled ? 1 : 0, maximize ? 1 : 0, step, Stream));
+        }
+        foreach (var (param, _, expAvg, expAvgSq, maxExpAvgSq) in parameters)
+        {
+            param.BumpVersion();
+            expAvg.BumpVersion();
+            expAvgSq.BumpVersion();
+            maxExpAvgSq?.BumpVersion();
+        }
     }
 
-    public void SgdStep(Tensor param, Tensor grad, Tensor? momentumBuffer, bool initializeBuffer, double lr, double momentum, double dampening,
+    public void SgdStep(ReadOnlySpan<SgdTensors> parameters, bool initializeBuffers, double lr, double momentum, double dampening,
         double weightDecay, bool nesterov, bool maximize)
     {
-        SameDevice(Enter(param), grad, momentumBuffer);
-        void* p = param.DataPointer, g = grad.DataPointer;
-        void* buffer = momentumBuffer == null ? null : momentumBuffer.DataPointer;
-        long size = param.Numel();
-        Check(PstorchCuda.SgdStep(CudaOpCodes.Of(param.DType), &p, &g, momentumBuffer == null ? null : &buffer, &size, 1, initializeBuffer ? 1 : 0,
-            lr, momentum, dampening, weightDecay, nesterov ? 1 : 0, maximize ? 1 : 0, Stream));
+        int count = parameters.Length;
+        if (count == 0) return;
+        var device = Enter(parameters[0].Param);
+        bool withMomentum = parameters[0].MomentumBuffer != null;
+        int operands = withMomentum ? 3 : 2;
+        Span<nint> table = count <= StackPointerLimit ? stackalloc nint[count * (operands + 1)] : new nint[count * (operands + 1)];
+        for (int i = 0; i < count; i++)
+        {
+            var (param, grad, buffer) = parameters[i];
+            if ((buffer != null) != withMomentum) throw new ArgumentException("SgdStep: a momentum buffer must be given for every parameter or for none");
+            SameDevice(device, param);
+            SameDevice(device, grad);
+            SameDevice(device, buffer);
+            table[i] = (nint)param.DataPointer;
+            table[count + i] = (nint)grad.DataPointer;
+            if (withMomentum) table[2 * count + i] = (nint)buffer!.DataPointer;
+            table[operands * count + i] = (nint)param.Numel();
+        }
+        fixed (nint* t = table)
+        {
+            void** pointers = (void**)t;
+            Check(PstorchCuda.SgdStep(CudaOpCodes.Of(parameters[0].Param.DType), pointers, pointers + count, withMomentum ? pointers + 2 * count : null,
+                (long*)(t + operands * count), count, initializeBuffers ? 1 : 0,
+                lr, momentum, dampening, weightDecay, nesterov ? 1 : 0, maximize ? 1 : 0, Stream));
+        }
+        foreach (var (param, _, buffer) in parameters)
+        {
+            param.BumpVersion();
+            buffer?.BumpVersion();
+        }
     }
 }

@@ -1,0 +1,51 @@
+namespace PSTorch.Optim;
+
+/// <summary>
+/// The parameters of one group that an optimizer's Update set aside for its backend's fused multi-tensor step,
+/// handed out as batches that share a device, a dtype and a key (Adam's step number, SGD's first-step flag): one
+/// backend call each, so a CUDA step is one launch for all of a model's parameters, as PyTorch's foreach path.
+/// Reused from step to step, so a steady step allocates nothing here.
+/// </summary>
+internal sealed class FusedBatches<T> where T : struct
+{
+    readonly List<(T Tensors, Tensor Param, long Key, bool Taken)> staged = [];
+    T[] batch = new T[8];
+
+    public void Add(T tensors, Tensor param, long key) => staged.Add((tensors, param, key, false));
+
+    /// <summary>
+    /// The next batch: every staged parameter not yet handed out that shares the first such parameter's device,
+    /// dtype and key, in staging order. False when all have been handed out.
+    /// </summary>
+    public bool TryTake(out ReadOnlySpan<T> tensors, out Tensor lead, out long key)
+    {
+        int first = staged.FindIndex(e => !e.Taken);
+        if (first < 0)
+        {
+            tensors = default;
+            lead = null!;
+            key = 0;
+            return false;
+        }
+        (_, lead, key, _) = staged[first];
+        int count = 0;
+        for (int i = first; i < staged.Count; i++)
+        {
+            var entry = staged[i];
+            if (entry.Taken || entry.Key != key || entry.Param.Device != lead.Device || entry.Param.DType != lead.DType) continue;
+            if (count == batch.Length) Array.Resize(ref batch, 2 * count);
+            batch[count++] = entry.Tensors;
+            entry.Taken = true;
+            staged[i] = entry;
+        }
+        tensors = batch.AsSpan(0, count);
+        return true;
+    }
+
+    /// <summary>Forgets the staged parameters (handed out or not) and the tensors they held.</summary>
+    public void Clear()
+    {
+        staged.Clear();
+        Array.Clear(batch);
+    }
+}
