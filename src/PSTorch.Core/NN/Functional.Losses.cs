@@ -31,14 +31,20 @@ public static partial class Functional
     {
         (input, target, weight) = Amp.Autocast.Cast("nll_loss", input, target, weight);
         CheckWeightDevice(weight, input, "nll_loss");
+        var (logp, rowTargets) = ClassRows(input, target);
+        var loss = Ops.NllLoss.Apply(logp, rowTargets, weight, ignoreIndex, ParseReduction(reduction),
+            input.NDim == 4 ? "NllLoss2DBackward0" : "NllLossBackward0");
+        return reduction == "none" ? loss.Reshape(target.Shape) : loss;
+    }
+
+    /// <summary>PyTorch's target checks of the class-index losses, and input [N, C, d1, ...] as [M, C] rows with their [M] targets.</summary>
+    static (Tensor Rows, Tensor Targets) ClassRows(Tensor input, Tensor target)
+    {
         if (target.IsFloatingPoint())
             throw new ArgumentException($"expected scalar type Long but found {target.DType.LegacyName()}");
         if (input.NDim < 1 || input.NDim == 1 && target.NDim != 0 || input.NDim >= 2 && target.Numel() * input.Size(input.NDim == 1 ? 0 : 1) != input.Numel())
             throw new ArgumentException($"Expected input batch_size ({(input.NDim > 0 ? input.Size(0) : 0)}) to match target batch_size ({(target.NDim > 0 ? target.Size(0) : 0)}).");
-        var logp = input.NDim == 1 ? input.Unsqueeze(0) : ClassesLast(input);
-        var loss = Ops.NllLoss.Apply(logp, target.Reshape(-1), weight, ignoreIndex, ParseReduction(reduction),
-            input.NDim == 4 ? "NllLoss2DBackward0" : "NllLossBackward0");
-        return reduction == "none" ? loss.Reshape(target.Shape) : loss;
+        return (input.NDim == 1 ? input.Unsqueeze(0) : ClassesLast(input), target.Reshape(-1));
     }
 
     static Backends.LossReduction ParseReduction(string reduction) => reduction switch
@@ -60,6 +66,7 @@ public static partial class Functional
         if (labelSmoothing < 0 || labelSmoothing > 1) throw new ArgumentException($"label_smoothing must be between 0.0 and 1.0. Got: {labelSmoothing}");
         int classDim = input.NDim == 1 ? 0 : 1;
         long classes = input.Size(classDim);
+        if (!target.IsFloatingPoint() && Ops.CrossEntropy.Supports(input)) return FusedCrossEntropy(input, target, weight, ignoreIndex, reduction, labelSmoothing);
         var logp = input.LogSoftmax(classDim);
         if (target.IsFloatingPoint())
         {
@@ -86,6 +93,18 @@ public static partial class Functional
                 : smooth.Sum() / valid.Sum(),
         };
         return nll * (1 - labelSmoothing) + smoothReduced * (labelSmoothing / classes);
+    }
+
+    /// <summary>
+    /// Class-index cross entropy as one op (log-softmax, nll_loss and smoothing fused); grad_fn is what PyTorch's
+    /// composition shows: AddBackward0 with label smoothing, else nll_loss's (NllLoss2DBackward0 for images).
+    /// </summary>
+    static Tensor FusedCrossEntropy(Tensor input, Tensor target, Tensor? weight, long ignoreIndex, string reduction, double labelSmoothing)
+    {
+        var (rows, rowTargets) = ClassRows(input, target);
+        string gradFn = labelSmoothing != 0 ? "AddBackward0" : input.NDim == 4 ? "NllLoss2DBackward0" : "NllLossBackward0";
+        var loss = Ops.CrossEntropy.Apply(rows, rowTargets, weight, ignoreIndex, labelSmoothing, ParseReduction(reduction), gradFn);
+        return reduction == "none" && !loss.ShapeRef.AsSpan().SequenceEqual(target.ShapeRef) ? loss.Reshape(target.Shape) : loss;
     }
 
     /// <summary>A [C] weight reshaped to broadcast along the class dim of an ndim-dimensional input.</summary>

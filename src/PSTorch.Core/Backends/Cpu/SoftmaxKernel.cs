@@ -22,6 +22,41 @@ internal static unsafe class SoftmaxKernel<T> where T : unmanaged, IFloatingPoin
         CpuThreads.For(workers, w => Block(src, dst, outer * w / workers, outer * (w + 1) / workers, n, inner, log));
     }
 
+    /// <summary>
+    /// lse[r] = max + log(sum(exp(x - max))) of each contiguous row of n: the softmax's first two passes, which the
+    /// fused cross-entropy keeps instead of the log-probabilities.
+    /// </summary>
+    public static void LogSumExp(T* src, T* lse, long rows, long n)
+    {
+        int workers = rows * n >= StridedLoop.ParallelThreshold ? (int)Math.Min(CpuThreads.Count, rows) : 1;
+        if (workers <= 1) { LogSumExpRows(src, lse, 0, rows, n); return; }
+        CpuThreads.For(workers, w => LogSumExpRows(src, lse, rows * w / workers, rows * (w + 1) / workers, n));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static void LogSumExpRows(T* src, T* lse, long r0, long r1, long n)
+    {
+        if (typeof(T) == typeof(float) && n <= int.MaxValue && (Avx512F.IsSupported || (Avx2.IsSupported && Fma.IsSupported)))
+        {
+            for (long r = r0; r < r1; r++)
+            {
+                float* x = (float*)src + r * n;
+                float max = FloatMax(x, (int)n);
+                ((float*)lse)[r] = max + MathF.Log(FloatExpSum(x, null, (int)n, max));
+            }
+            return;
+        }
+        var shifted = new T[n];
+        for (long r = r0; r < r1; r++)
+        {
+            var x = new ReadOnlySpan<T>(src + r * n, (int)n);
+            T max = n == 0 ? T.NegativeInfinity : TensorPrimitives.Max(x);
+            TensorPrimitives.Subtract(x, max, shifted);
+            TensorPrimitives.Exp(shifted, shifted);
+            lse[r] = max + T.Log(TensorPrimitives.Sum<T>(shifted));
+        }
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void Block(T* src, T* dst, long o0, long o1, long n, long inner, bool log)
     {
