@@ -21,7 +21,6 @@ internal static unsafe class StridedLoop
     public static void Run<TKernel>(long[] shape, long[][] strides, nint[] bases, int[] elementSizes, TKernel kernel)
         where TKernel : struct, IRowKernel
     {
-        int ops = bases.Length;
         long numel = Shapes.Numel(shape);
         if (numel == 0) return;
         Coalesce(shape, strides, out var dims, out var st);
@@ -44,61 +43,14 @@ internal static unsafe class StridedLoop
             });
             return;
         }
-        if (rows == 1 && nd == 1 && RunRowOnTeam(inner, st, bases, elementSizes, workers, kernel)) return;
-        // Few long rows: each worker takes its share of every row's elements.
+        // Few long rows: each worker takes its share of every row's elements, cut on 64-element boundaries so no
+        // two workers write one cache line.
         CpuThreads.For(workers, w =>
         {
-            long c0 = inner * w / workers, c1 = inner * (w + 1) / workers;
+            long c0 = Math.Min(inner, inner * w / workers / 64 * 64);
+            long c1 = w == workers - 1 ? inner : Math.Min(inner, inner * (w + 1) / workers / 64 * 64);
             for (long r = 0; r < rows; r++) RunRows(r, r + 1, c0, c1 - c0, dims, st, bases, elementSizes, kernel);
         });
-    }
-
-    /// <summary>One row split among the workers, for <see cref="RunRowOnTeam"/>'s parts (read through a pointer to the caller's stack).</summary>
-    struct RowJob<TKernel> where TKernel : struct, IRowKernel
-    {
-        public nint* Bases;
-        public long* Strides;
-        public int* ElementSizes;
-        public int Operands, Parts;
-        public long Length;
-        public TKernel Kernel;
-    }
-
-    /// <summary>
-    /// Runs one long row (a whole contiguous or single-strided tensor) on the thread team through a state on the
-    /// stack, without a closure, split on cache-line boundaries. False when the team is busy.
-    /// </summary>
-    static bool RunRowOnTeam<TKernel>(long length, long[][] strides, nint[] bases, int[] elementSizes, int workers, TKernel kernel)
-        where TKernel : struct, IRowKernel
-    {
-        if (workers > ThreadTeam.MaxParts) return false;
-        int ops = bases.Length;
-        var basePointers = stackalloc nint[ops];
-        var operandStrides = stackalloc long[ops];
-        var sizes = stackalloc int[ops];
-        for (int k = 0; k < ops; k++)
-        {
-            basePointers[k] = bases[k];
-            operandStrides[k] = strides[k][0];
-            sizes[k] = elementSizes[k];
-        }
-        var job = new RowJob<TKernel>
-        {
-            Bases = basePointers, Strides = operandStrides, ElementSizes = sizes, Operands = ops, Parts = workers, Length = length, Kernel = kernel,
-        };
-        return ThreadTeam.TryRun(&RunRowPart<TKernel>, Unsafe.AsPointer(ref job), workers);
-    }
-
-    /// <summary>Part <paramref name="part"/> of a <see cref="RowJob{TKernel}"/>: its share of the row, split on 64-element boundaries so no two parts write one cache line.</summary>
-    static void RunRowPart<TKernel>(void* state, int part) where TKernel : struct, IRowKernel
-    {
-        ref var job = ref Unsafe.AsRef<RowJob<TKernel>>(state);
-        long start = Math.Min(job.Length, job.Length * part / job.Parts / 64 * 64);
-        long end = part == job.Parts - 1 ? job.Length : Math.Min(job.Length, job.Length * (part + 1) / job.Parts / 64 * 64);
-        var pointers = stackalloc nint[job.Operands];
-        for (int k = 0; k < job.Operands; k++) pointers[k] = job.Bases[k] + (nint)(start * job.Strides[k] * job.ElementSizes[k]);
-        var kernel = job.Kernel;
-        kernel.Run(end - start, pointers, job.Strides);
     }
 
     /// <summary>Like <see cref="Run"/> but on the calling thread only, for kernels where different rows may write one element (scatter-add).</summary>
