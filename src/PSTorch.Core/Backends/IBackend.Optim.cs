@@ -1,10 +1,16 @@
 namespace PSTorch.Backends;
 
+/// <summary>The tensors of one parameter in a fused multi-tensor optimizer step.</summary>
+internal interface IStepTensors
+{
+    Tensor Param { get; }
+}
+
 /// <summary>One parameter of a fused Adam/AdamW step with its state; <see cref="MaxExpAvgSq"/> only with amsgrad.</summary>
-internal readonly record struct AdamTensors(Tensor Param, Tensor Grad, Tensor ExpAvg, Tensor ExpAvgSq, Tensor? MaxExpAvgSq);
+internal readonly record struct AdamTensors(Tensor Param, Tensor Grad, Tensor ExpAvg, Tensor ExpAvgSq, Tensor? MaxExpAvgSq) : IStepTensors;
 
 /// <summary>One parameter of a fused SGD step; <see cref="MomentumBuffer"/> only with momentum.</summary>
-internal readonly record struct SgdTensors(Tensor Param, Tensor Grad, Tensor? MomentumBuffer);
+internal readonly record struct SgdTensors(Tensor Param, Tensor Grad, Tensor? MomentumBuffer) : IStepTensors;
 
 /// <summary>
 /// Fused multi-tensor optimizer steps, like PyTorch's foreach/fused paths: one call updates every parameter of a

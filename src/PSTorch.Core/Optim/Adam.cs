@@ -45,7 +45,7 @@ public class Adam : Optimizer
         var vmax = group.GetBool("amsgrad") ? Buffer(state, "max_exp_avg_sq", p) : null;
         if (CanFuse(p, grad, m, v, vmax))
         {
-            fused.Add(new(p, grad, m, v, vmax), p, step);
+            fused.Add(new(p, grad, m, v, vmax), step);
             return;
         }
         var g = maximize ? -grad : grad;

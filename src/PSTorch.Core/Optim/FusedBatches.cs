@@ -6,12 +6,12 @@ namespace PSTorch.Optim;
 /// backend call each, so a CUDA step is one launch for all of a model's parameters, as PyTorch's foreach path.
 /// Reused from step to step, so a steady step allocates nothing here.
 /// </summary>
-internal sealed class FusedBatches<T> where T : struct
+internal sealed class FusedBatches<T> where T : struct, Backends.IStepTensors
 {
-    readonly List<(T Tensors, Tensor Param, long Key, bool Taken)> staged = [];
+    readonly List<(T Tensors, long Key, bool Taken)> staged = [];
     T[] batch = new T[8];
 
-    public void Add(T tensors, Tensor param, long key) => staged.Add((tensors, param, key, false));
+    public void Add(T tensors, long key) => staged.Add((tensors, key, false));
 
     /// <summary>
     /// The next batch: every staged parameter not yet handed out that shares the first such parameter's device,
@@ -27,12 +27,14 @@ internal sealed class FusedBatches<T> where T : struct
             key = 0;
             return false;
         }
-        (_, lead, key, _) = staged[first];
+        (var leading, key, _) = staged[first];
+        lead = leading.Param;
         int count = 0;
         for (int i = first; i < staged.Count; i++)
         {
             var entry = staged[i];
-            if (entry.Taken || entry.Key != key || entry.Param.Device != lead.Device || entry.Param.DType != lead.DType) continue;
+            var param = entry.Tensors.Param;
+            if (entry.Taken || entry.Key != key || param.Device != lead.Device || param.DType != lead.DType) continue;
             if (count == batch.Length) Array.Resize(ref batch, 2 * count);
             batch[count++] = entry.Tensors;
             entry.Taken = true;

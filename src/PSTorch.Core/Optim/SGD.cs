@@ -45,7 +45,7 @@ public sealed class SGD : Optimizer
         }
         if (CanFuse(p, grad, buffer))
         {
-            fused.Add(new(p, grad, buffer), p, firstStep ? 1 : 0);
+            fused.Add(new(p, grad, buffer), firstStep ? 1 : 0);
             if (firstStep) state["momentum_buffer"] = buffer!;
             return;
         }
