@@ -22,11 +22,15 @@ public static partial class Functional
         if (!training)
         {
             if (runningMean == null || runningVar == null) throw new ArgumentException("running_mean and running_var must be defined in evaluation mode");
+            if (FusedNormalization.SupportsBatchNorm(input, runningMean, runningVar, weight, bias))
+                return FusedNormalization.BatchNorm(input, runningMean, runningVar, weight, bias, training: false, momentum, eps);
             return Normalization.WithGivenStatistics("NativeBatchNormBackward0", input, runningMean.View(affineShape), runningVar.View(affineShape), eps, weight, bias, affineShape);
         }
         long perChannel = input.Numel() / Math.Max(channels, 1);
         if (perChannel == 1)
             throw new ArgumentException($"Expected more than 1 value per channel when training, got input size torch.Size({Shapes.Format(input.ShapeRef)})");
+        if (FusedNormalization.SupportsBatchNorm(input, runningMean, runningVar, weight, bias))
+            return FusedNormalization.BatchNorm(input, runningMean, runningVar, weight, bias, training: true, momentum, eps);
         int[] dims = [0, .. Enumerable.Range(2, input.NDim - 2)];
         var (y, mean, variance) = Normalization.WithInputStatistics("NativeBatchNormBackward0", input, dims, eps, weight, bias, affineShape);
         using (GradMode.Set(false))
@@ -49,6 +53,7 @@ public static partial class Functional
         foreach (var t in new[] { weight, bias })
             if (t != null && !t.Shape.SequenceEqual(normalizedShape))
                 throw new ArgumentException($"Expected weight and bias to have shape {Shapes.Format(normalizedShape)}, but got {Shapes.Format(t.ShapeRef)}");
+        if (FusedNormalization.SupportsLayerNorm(input, weight, bias)) return FusedNormalization.LayerNorm(input, normalizedShape, weight, bias, eps);
         int[] dims = Enumerable.Range(input.NDim - n, n).ToArray();
         return Normalization.WithInputStatistics("NativeLayerNormBackward0", input, dims, eps, weight, bias, normalizedShape).Output;
     }

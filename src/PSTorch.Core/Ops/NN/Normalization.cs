@@ -41,22 +41,27 @@ internal static class Normalization
         if (bias != null) inputs.Add(bias);
         if (!Graph.ShouldRecord(inputs.ToArray())) return y;
         Tensor[] saved = weight != null ? [normalized, invStd, weight] : [normalized, invStd];
-        var weightShape = weight?.Shape;
         var biasShape = bias?.Shape;
-        Graph.Record(y, name, inputs.ToArray(), saved, (g, s, needs) =>
-        {
-            var xhat = s[0];
-            var gradNormalized = weight != null ? g * s[2].View(affineShape) : g;
-            var grads = new List<Tensor?>();
-            if (!needs[0]) grads.Add(null);
-            else if (statisticDims == null) grads.Add(gradNormalized * s[1]);
-            else
-                // d/dx of (x - mean) * invstd through the mean and the variance as well
-                grads.Add(s[1] * (gradNormalized - gradNormalized.Mean(statisticDims, keepDim: true) - xhat * (gradNormalized * xhat).Mean(statisticDims, keepDim: true)));
-            if (weightShape != null) grads.Add(needs[1] ? (g * xhat).SumToSize(affineShape).View(weightShape) : null);
-            if (biasShape != null) grads.Add(needs[grads.Count] ? g.SumToSize(affineShape).View(biasShape) : null);
-            return grads.ToArray();
-        });
+        Graph.Record(y, name, inputs.ToArray(), saved,
+            (g, s, needs) => Gradients(g, s[0], s[1], weight != null ? s[2] : null, biasShape, affineShape, statisticDims, needs));
         return y;
+    }
+
+    /// <summary>
+    /// The gradients of x, weight and bias (the absent ones left out) from the normalised input xhat and 1 / std,
+    /// in differentiable ops, so that create_graph can take them further; statisticDims as in Apply.
+    /// </summary>
+    internal static Tensor?[] Gradients(Tensor g, Tensor xhat, Tensor invStd, Tensor? weight, long[]? biasShape, long[] affineShape, int[]? statisticDims, bool[] needs)
+    {
+        var gradNormalized = weight != null ? g * weight.View(affineShape) : g;
+        var grads = new List<Tensor?>();
+        if (!needs[0]) grads.Add(null);
+        else if (statisticDims == null) grads.Add(gradNormalized * invStd);
+        else
+            // d/dx of (x - mean) * invstd through the mean and the variance as well
+            grads.Add(invStd * (gradNormalized - gradNormalized.Mean(statisticDims, keepDim: true) - xhat * (gradNormalized * xhat).Mean(statisticDims, keepDim: true)));
+        if (weight != null) grads.Add(needs[1] ? (g * xhat).SumToSize(affineShape).View(weight.Shape) : null);
+        if (biasShape != null) grads.Add(needs[grads.Count] ? g.SumToSize(affineShape).View(biasShape) : null);
+        return grads.ToArray();
     }
 }
