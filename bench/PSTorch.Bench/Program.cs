@@ -18,7 +18,7 @@ public static class Program
                  --repeats N       timed repeats per case (default 15)
                  --target-ms MS    length of one timed repeat (default 40)
                  --rounds N        PSTorch/libtorch alternations per case, keeping each side's median round
-                                   (default 3 for the memory-bound ew and red groups, 1 for the rest)
+                                   (default 8 for the memory-bound ew and red groups, 1 for the rest)
                  --no-isolate      run PSTorch's cases in this process (default: one child process per case)
                  --peer DIR        the peer's folder (default: ../shared/bench/peer-torchsharp from the repository root)
                  --out FILE        results file (default: bench/results.json)
@@ -160,7 +160,7 @@ public static class Program
         return errors.Count == 0 ? 0 : 1;
     }
 
-    const int DefaultBandwidthBoundRounds = 4;
+    const int DefaultBandwidthBoundRounds = 8;
 
     /// <summary>
     /// Per result name, the round with the median per-call time (the lower middle for an even count), with every
