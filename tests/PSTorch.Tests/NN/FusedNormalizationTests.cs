@@ -43,6 +43,15 @@ public class FusedNormalizationTests
             Assert.True(Math.Abs(e[i] - a[i]) <= tolerance * (1 + Math.Abs(e[i])), $"{what}[{i}]: expected {e[i]}, got {a[i]}");
     }
 
+    /// <summary>The op's output and gradients against the reference's (its output, then leaves whose Grad is set).</summary>
+    static void AssertMatches((Tensor Y, Tensor X, Tensor? Weight, Tensor? Bias) reference, (Tensor Y, Tensor? GradX, Tensor? Weight, Tensor? Bias) actual, double tolerance)
+    {
+        AssertClose(reference.Y, actual.Y, tolerance, "output");
+        AssertClose(reference.X.Grad!, actual.GradX, tolerance, "input gradient");
+        if (reference.Weight != null) AssertClose(reference.Weight.Grad!, actual.Weight!.Grad, tolerance, "weight gradient");
+        if (reference.Bias != null) AssertClose(reference.Bias.Grad!, actual.Bias!.Grad, tolerance, "bias gradient");
+    }
+
     public static TheoryData<DType, long[], bool, bool, bool> BatchNormCases() => new()
     {
         { DType.Float64, new long[] { 8, 3 }, true, true, false },        // BatchNorm1d: a plane of one element
@@ -84,10 +93,7 @@ public class FusedNormalizationTests
         ry.Backward(gy);
 
         double tolerance = dtype == DType.Float64 ? 1e-10 : 2e-4;
-        AssertClose(ry, y, tolerance, "output");
-        AssertClose(rx.Grad!, transposed ? leaf.Grad!.Transpose(0, 1) : leaf.Grad, tolerance, "input gradient");
-        if (rw != null) AssertClose(rw.Grad!, weight!.Grad, tolerance, "weight gradient");
-        if (rb != null) AssertClose(rb.Grad!, bias!.Grad, tolerance, "bias gradient");
+        AssertMatches((ry, rx, rw, rb), (y, transposed ? leaf.Grad!.Transpose(0, 1) : leaf.Grad, weight, bias), tolerance);
         int[] dims = [0, .. Enumerable.Range(2, shape.Length - 2)];
         long count = data.Numel() / channels;
         AssertClose(data.Mean(dims) * 0.2 + 0.5 * 0.8, runningMean, tolerance, "running mean");
@@ -166,10 +172,7 @@ public class FusedNormalizationTests
         ry.Backward(gy);
 
         double tolerance = dtype == DType.Float64 ? 1e-10 : 5e-4;
-        AssertClose(ry, y, tolerance, "output");
-        AssertClose(rx.Grad!, transposed ? leaf.Grad!.Transpose(0, 1) : leaf.Grad, tolerance, "input gradient");
-        if (rw != null) AssertClose(rw.Grad!, weight!.Grad, tolerance, "weight gradient");
-        if (rb != null) AssertClose(rb.Grad!, bias!.Grad, tolerance, "bias gradient");
+        AssertMatches((ry, rx, rw, rb), (y, transposed ? leaf.Grad!.Transpose(0, 1) : leaf.Grad, weight, bias), tolerance);
     }
 
     [Fact]

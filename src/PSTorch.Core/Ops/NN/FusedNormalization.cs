@@ -38,34 +38,18 @@ internal static class FusedNormalization
     public static Tensor BatchNorm(Tensor input, Tensor? runningMean, Tensor? runningVar, Tensor? weight, Tensor? bias, bool training, double momentum, double eps)
     {
         long batch = input.Size(0), channels = input.Size(1), plane = input.Numel() / (batch * channels);
-        Tensor x;
-        using (GradMode.Set(false)) x = input.Detach().Contiguous();
-        var perChannel = AccumulationType(input.DType);
-        var output = Tensor.Empty(input.ShapeRef, input.DType, input.Device);
-        var saveMean = Tensor.Empty([channels], perChannel, input.Device);
-        var saveInvstd = Tensor.Empty([channels], perChannel, input.Device);
+        var (x, output, saveMean, saveInvstd) = Prepare(input, channels);
         Backend.For(input).BatchNormForward(output, saveMean, saveInvstd, runningMean, runningVar, x, weight, bias, batch, channels, plane, training, momentum, eps);
         if (training)
         {
             runningMean?.BumpVersion();
             runningVar?.BumpVersion();
         }
-        var inputs = Inputs(input, weight, bias);
-        if (!Graph.ShouldRecord(inputs)) return output;
         long[] affineShape = [channels, .. Enumerable.Repeat(1L, input.NDim - 2)];
         int[]? statisticDims = training ? [0, .. Enumerable.Range(2, input.NDim - 2)] : null;
-        var biasShape = bias?.Shape;
-        Graph.Record(output, "NativeBatchNormBackward0", inputs, weight != null ? [x, saveMean, saveInvstd, weight] : [x, saveMean, saveInvstd], (g, s, needs) =>
-        {
-            var w = weight != null ? s[3] : null;
-            if (GradMode.IsEnabled)
-                return ComposedGradients(g, s[0], s[1].View(affineShape), s[2].View(affineShape), w, biasShape, affineShape, statisticDims, needs);
-            var gradInput = needs[0] ? Tensor.Empty(s[0].ShapeRef, s[0].DType, s[0].Device) : null;
-            var gradWeight = w != null && needs[1] ? Tensor.Empty(w.ShapeRef, w.DType, w.Device) : null;
-            var gradBias = biasShape != null && needs[^1] ? Tensor.Empty(biasShape, perChannel, s[0].Device) : null;
-            Backend.For(s[0]).BatchNormBackward(gradInput, gradWeight, gradBias, ContiguousGradient(g, s[0]), s[0], w, s[1], s[2], batch, channels, plane, training);
-            return Present(gradInput, w != null, gradWeight, biasShape != null, gradBias);
-        });
+        RecordBackward(output, "NativeBatchNormBackward0", input, x, saveMean, saveInvstd, weight, bias, affineShape, affineShape, statisticDims,
+            (gradInput, gradWeight, gradBias, gradOutput, savedInput, w, mean, invstd) => Backend.For(savedInput).BatchNormBackward(
+                gradInput, gradWeight, gradBias, gradOutput, savedInput, w, mean, invstd, batch, channels, plane, training));
         return output;
     }
 
@@ -73,31 +57,52 @@ internal static class FusedNormalization
     public static Tensor LayerNorm(Tensor input, long[] normalizedShape, Tensor? weight, Tensor? bias, double eps)
     {
         long cols = Shapes.Numel(normalizedShape), rows = input.Numel() / cols;
-        Tensor x;
-        using (GradMode.Set(false)) x = input.Detach().Contiguous();
-        var statistics = AccumulationType(input.DType);
-        var output = Tensor.Empty(input.ShapeRef, input.DType, input.Device);
-        var saveMean = Tensor.Empty([rows], statistics, input.Device);
-        var saveRstd = Tensor.Empty([rows], statistics, input.Device);
+        var (x, output, saveMean, saveRstd) = Prepare(input, rows);
         Backend.For(input).LayerNormForward(output, saveMean, saveRstd, x, weight, bias, rows, cols, eps);
-        var inputs = Inputs(input, weight, bias);
-        if (!Graph.ShouldRecord(inputs)) return output;
         int n = normalizedShape.Length;
         long[] statisticShape = [.. input.Shape[..^n], .. Enumerable.Repeat(1L, n)];
         int[] statisticDims = Enumerable.Range(input.NDim - n, n).ToArray();
+        RecordBackward(output, "NativeLayerNormBackward0", input, x, saveMean, saveRstd, weight, bias, statisticShape, normalizedShape, statisticDims,
+            (gradInput, gradWeight, gradBias, gradOutput, savedInput, w, mean, rstd) => Backend.For(savedInput).LayerNormBackward(
+                gradInput, gradWeight, gradBias, gradOutput, savedInput, w, mean, rstd, rows, cols));
+        return output;
+    }
+
+    /// <summary>The contiguous input the kernels read, the output, and the two statistics (count of them each) in the accumulation type.</summary>
+    static (Tensor X, Tensor Output, Tensor Mean, Tensor Scale) Prepare(Tensor input, long statistics)
+    {
+        Tensor x;
+        using (GradMode.Set(false)) x = input.Detach().Contiguous();
+        var type = AccumulationType(input.DType);
+        return (x, Tensor.Empty(input.ShapeRef, input.DType, input.Device), Tensor.Empty([statistics], type, input.Device), Tensor.Empty([statistics], type, input.Device));
+    }
+
+    /// <summary>The backend call that fills the wanted gradients (null ones are not wanted) from the saved input and statistics.</summary>
+    delegate void FusedBackward(Tensor? gradInput, Tensor? gradWeight, Tensor? gradBias, Tensor gradOutput, Tensor input, Tensor? weight, Tensor mean, Tensor scale);
+
+    /// <summary>
+    /// Records the op's backward when any of input, weight and bias requires grad: it saves the contiguous input x,
+    /// the statistics (mean and 1 / std, shaped as statisticShape for the composed formula) and the weight, and calls
+    /// the fused backward, or the composed formula under create_graph.
+    /// </summary>
+    static void RecordBackward(Tensor output, string name, Tensor input, Tensor x, Tensor mean, Tensor scale, Tensor? weight, Tensor? bias,
+        long[] statisticShape, long[] affineShape, int[]? statisticDims, FusedBackward backward)
+    {
+        var inputs = Inputs(input, weight, bias);
+        if (!Graph.ShouldRecord(inputs)) return;
         var biasShape = bias?.Shape;
-        Graph.Record(output, "NativeLayerNormBackward0", inputs, weight != null ? [x, saveMean, saveRstd, weight] : [x, saveMean, saveRstd], (g, s, needs) =>
+        var biasType = bias?.DType;
+        Graph.Record(output, name, inputs, weight != null ? [x, mean, scale, weight] : [x, mean, scale], (g, s, needs) =>
         {
             var w = weight != null ? s[3] : null;
             if (GradMode.IsEnabled)
-                return ComposedGradients(g, s[0], s[1].View(statisticShape), s[2].View(statisticShape), w, biasShape, normalizedShape, statisticDims, needs);
+                return ComposedGradients(g, s[0], s[1].View(statisticShape), s[2].View(statisticShape), w, biasShape, affineShape, statisticDims, needs);
             var gradInput = needs[0] ? Tensor.Empty(s[0].ShapeRef, s[0].DType, s[0].Device) : null;
             var gradWeight = w != null && needs[1] ? Tensor.Empty(w.ShapeRef, w.DType, w.Device) : null;
-            var gradBias = biasShape != null && needs[^1] ? Tensor.Empty(biasShape, s[0].DType, s[0].Device) : null;
-            Backend.For(s[0]).LayerNormBackward(gradInput, gradWeight, gradBias, ContiguousGradient(g, s[0]), s[0], w, s[1], s[2], rows, cols);
+            var gradBias = biasShape != null && needs[^1] ? Tensor.Empty(biasShape, biasType!.Value, s[0].Device) : null;
+            backward(gradInput, gradWeight, gradBias, ContiguousGradient(g, s[0]), s[0], w, s[1], s[2]);
             return Present(gradInput, w != null, gradWeight, biasShape != null, gradBias);
         });
-        return output;
     }
 
     static Tensor[] Inputs(Tensor input, Tensor? weight, Tensor? bias) => (weight, bias) switch
