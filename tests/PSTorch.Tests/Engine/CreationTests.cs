@@ -95,6 +95,14 @@ public class CreationTests
     }
 
     [Fact]
+    public void DoubleArrayAsFloat64KeepsEveryDigit()
+    {
+        // converted once to the requested dtype, not through the default float32
+        Assert.Equal(new[] { 0.1, 1e-4 }, Torch.NewTensor(new[] { 0.1, 1e-4 }, DType.Float64).ToArray<double>());
+        Assert.Equal(new[] { 0.1, 1e-4 }, Torch.NewTensor(new[,] { { 0.1, 1e-4 } }, DType.Float64).ToArray<double>());
+    }
+
+    [Fact]
     public void FromATensorCopiesAndDetaches()
     {
         var src = Torch.Ones([2], requiresGrad: true);
