@@ -48,8 +48,9 @@ public static partial class Torch
         if (!elementType.IsPrimitive && elementType != typeof(Half) && elementType != typeof(BFloat16)) return null;
         if (elementType == typeof(char) || elementType == typeof(nint) || elementType == typeof(nuint)) return null;
         var natural = elementType == typeof(bool) ? DType.Bool : DTypes.FromClrType(elementType);
-        // ulong/uint have no dtype of their own: they were mapped to int64, so they go through the general path
-        if (natural.ElementSize() != Marshal.SizeOf(elementType)) return null;
+        // unsigned types wider than a byte have no dtype of their own (they map to signed ones): copying their bits
+        // would turn 65535 into -1, so they go through the general path, which converts values
+        if (elementType == typeof(ushort) || elementType == typeof(uint) || elementType == typeof(ulong)) return null;
         var shape = new long[array.Rank];
         for (int d = 0; d < array.Rank; d++) shape[d] = array.GetLength(d);
         var t = Tensor.Empty(shape, natural, Device.Cpu);
