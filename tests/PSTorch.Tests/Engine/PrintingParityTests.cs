@@ -284,4 +284,13 @@ public class PrintingParityTests
             () => Assert.Equal("tensor([1.235, 2.000])", Repr([1.23456, 2])));
         Assert.Equal(new PrintOptions(), Torch.GetPrintOptions());
     }
+
+    // Deliberately stricter than PyTorch, which silently ignores a profile name it does not know.
+    [Fact]
+    public void UnknownProfileIsRefusedAndChangesNothing()
+    {
+        var error = Assert.Throws<ArgumentException>(() => Torch.SetPrintOptions(profile: "compact", precision: 2));
+        Assert.Equal("Invalid profile 'compact': expected 'default', 'short' or 'full'.", error.Message);
+        Assert.Equal(new PrintOptions(), Torch.GetPrintOptions());
+    }
 }
