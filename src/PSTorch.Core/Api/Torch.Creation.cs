@@ -20,9 +20,9 @@ public static partial class Torch
         {
             using (GradMode.Set(false)) result = source.To(dtype ?? source.DType, copy: true).Detach();
         }
-        else if (data is Array array && FromPrimitiveArray(array) is { } flat)
+        else if (data is Array array && FromPrimitiveArray(array, dtype) is { } flat)
         {
-            result = dtype is { } d && d != flat.DType ? flat.To(d) : flat;
+            result = flat;
         }
         else
         {
@@ -38,15 +38,19 @@ public static partial class Torch
         return result.RequiresGrad_(requiresGrad);
     }
 
-    /// <summary>An array of a primitive number type or bool (any rank) copied in one block, then given PyTorch's inferred dtype.</summary>
-    static unsafe Tensor? FromPrimitiveArray(Array array)
+    /// <summary>
+    /// An array of a primitive number type or bool (any rank) copied in one block, then converted once to
+    /// <paramref name="dtype"/> or PyTorch's inferred dtype (never through the inferred one: double to float32 to float64 would lose digits).
+    /// </summary>
+    static unsafe Tensor? FromPrimitiveArray(Array array, DType? dtype)
     {
         var elementType = array.GetType().GetElementType()!;
         if (!elementType.IsPrimitive && elementType != typeof(Half) && elementType != typeof(BFloat16)) return null;
         if (elementType == typeof(char) || elementType == typeof(nint) || elementType == typeof(nuint)) return null;
         var natural = elementType == typeof(bool) ? DType.Bool : DTypes.FromClrType(elementType);
-        // ulong/uint have no dtype of their own: they were mapped to int64, so they go through the general path
-        if (natural.ElementSize() != Marshal.SizeOf(elementType)) return null;
+        // unsigned types wider than a byte have no dtype of their own (they map to signed ones): copying their bits
+        // would turn 65535 into -1, so they go through the general path, which converts values
+        if (elementType == typeof(ushort) || elementType == typeof(uint) || elementType == typeof(ulong)) return null;
         var shape = new long[array.Rank];
         for (int d = 0; d < array.Rank; d++) shape[d] = array.GetLength(d);
         var t = Tensor.Empty(shape, natural, Device.Cpu);
@@ -54,7 +58,7 @@ public static partial class Torch
         fixed (byte* src = &MemoryMarshal.GetArrayDataReference(array))
             Buffer.MemoryCopy(src, t.DataPointer, bytes, bytes);
         var inferred = natural == DType.Bool ? DType.Bool : natural.IsFloatingPoint() ? DTypes.DefaultFloat : DType.Int64;
-        return t.To(inferred);
+        return t.To(dtype ?? inferred);
     }
 
     /// <summary>torch.arange(end): 0, 1, ..., end-1 as int64.</summary>

@@ -95,6 +95,24 @@ public class CreationTests
     }
 
     [Fact]
+    public void DoubleArrayAsFloat64KeepsEveryDigit()
+    {
+        // converted once to the requested dtype, not through the default float32
+        Assert.Equal(new[] { 0.1, 1e-4 }, Torch.NewTensor(new[] { 0.1, 1e-4 }, DType.Float64).ToArray<double>());
+        Assert.Equal(new[] { 0.1, 1e-4 }, Torch.NewTensor(new[,] { { 0.1, 1e-4 } }, DType.Float64).ToArray<double>());
+    }
+
+    [Fact]
+    public void TypedArraysKeepTheirKindAndValues()
+    {
+        // an empty bool[] is still bools (as an empty numpy bool array is), unlike an untyped empty list
+        Assert.Equal(DType.Bool, Torch.NewTensor(Array.Empty<bool>()).DType);
+        Assert.Equal(new[] { true, false }, Torch.NewTensor(new[] { true, false }).ToArray<bool>());
+        Assert.Equal(new long[] { 65535, 7 }, Torch.NewTensor(new ushort[] { 65535, 7 }).ToArray<long>());
+        Assert.Equal(new long[] { 4294967295 }, Torch.NewTensor(new uint[] { uint.MaxValue }).ToArray<long>());
+    }
+
+    [Fact]
     public void FromATensorCopiesAndDetaches()
     {
         var src = Torch.Ones([2], requiresGrad: true);
