@@ -145,7 +145,7 @@ public partial class Tensor
     public Tensor Expand(params long[] sizes)
     {
         if (sizes.Length < NDim)
-            throw new ArgumentException($"expand(torch.FloatTensor{{{Shapes.Format(shape)}}}, size={Shapes.Format(sizes)}): the number of sizes provided ({sizes.Length}) must be greater or equal to the number of dimensions in the tensor ({NDim})");
+            throw new ArgumentException($"expand({TypeName()}{{{Shapes.Format(shape)}}}, size={Shapes.Format(sizes)}): the number of sizes provided ({sizes.Length}) must be greater or equal to the number of dimensions in the tensor ({NDim})");
         var target = (long[])sizes.Clone();
         int off = sizes.Length - NDim;
         for (int i = 0; i < target.Length; i++)
@@ -225,9 +225,8 @@ public partial class Tensor
     /// <summary>Removes dimension dim if it has size 1.</summary>
     public Tensor Squeeze(int dim)
     {
-        if (NDim == 0) return MakeView(shape, strides, StorageOffset, "SqueezeBackward1", g => g);
         int d = Shapes.WrapDim(dim, NDim);
-        if (shape[d] != 1) return MakeView(shape, strides, StorageOffset, "SqueezeBackward1", g => g);
+        if (NDim == 0 || shape[d] != 1) return MakeView(shape, strides, StorageOffset, "SqueezeBackward1", g => g);
         var original = shape;
         return MakeView(shape.Where((_, i) => i != d).ToArray(), strides.Where((_, i) => i != d).ToArray(), StorageOffset, "SqueezeBackward1", g => g.Reshape(original));
     }
