@@ -242,4 +242,37 @@ public class PromotionParityTests
         var e = Assert.ThrowsAny<Exception>(() => i.Pow(-1L));
         Assert.Equal("Integers to negative integer powers are not allowed.", e.Message);
     }
+
+    [Fact]
+    public void AlphaKeepsIntegerResultsInteger()
+    {
+        var a = Torch.NewTensor(new long[] { 1, 2 });
+        var b = Torch.NewTensor(new long[] { 10, 20 });
+        var sum = Torch.Add(a, b, alpha: 2);
+        Assert.Equal(DType.Int64, sum.DType);
+        Assert.Equal(new long[] { 21, 42 }, sum.ToArray<long>());
+        Assert.Equal(new long[] { -19, -38 }, a.Sub(b, alpha: 2).ToArray<long>());
+        a.Add_(b, alpha: 3);
+        Assert.Equal(new long[] { 31, 62 }, a.ToArray<long>());
+        Assert.Equal("For integral input tensors, argument alpha must not be a floating point number.",
+            Assert.ThrowsAny<Exception>(() => a.Add(b, alpha: 0.5)).Message);
+        var f = Torch.Ones([2]).Add(b, alpha: 0.5);
+        Assert.Equal(DType.Float32, f.DType);
+        Assert.Equal(new[] { 6f, 11f }, f.ToArray<float>());
+    }
+
+    [Fact]
+    public void WherePromotesItsValuesAndNeedsABoolCondition()
+    {
+        var cond = Torch.NewTensor(new[] { true, false });
+        var ints = Torch.NewTensor(new long[] { 1, 2 });
+        var r = Torch.Where(cond, ints, 0.5);
+        Assert.Equal(DType.Float32, r.DType);
+        Assert.Equal(new[] { 1f, 0.5f }, r.ToArray<float>());
+        Assert.Equal(DType.Float64, Torch.Where(cond, ints, Torch.Ones([2], DType.Float64)).DType);
+        Assert.Equal(DType.Int64, Torch.Where(cond, ints, Torch.Ones([2], DType.Int8)).DType);
+        Assert.Equal(new long[] { 1, 0 }, Torch.Where(cond.To(DType.UInt8), ints, Torch.ZerosLike(ints)).ToArray<long>());
+        Assert.Equal("where expected condition to be a boolean tensor, but got a tensor with dtype Float",
+            Assert.ThrowsAny<Exception>(() => Torch.Where(Torch.Ones([2]), ints, ints)).Message);
+    }
 }

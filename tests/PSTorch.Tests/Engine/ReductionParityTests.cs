@@ -273,4 +273,14 @@ public class ReductionParityTests
         Assert.Equal(new[] { true, true }, x.Any(1).ToArray<bool>());
         Assert.True(Floats([float.NaN]).All().Item() is true);
     }
+
+    [Fact]
+    public void AllAndAnyOfUInt8StayUInt8()
+    {
+        var x = Torch.FromArray(new byte[] { 0, 7, 3, 9 }, [2, 2]);
+        Assert.Equal(DType.UInt8, x.All().DType);
+        Assert.Equal(new byte[] { 0, 1 }, x.All(1).ToArray<byte>());
+        Assert.Equal(new byte[] { 1, 1 }, x.Any(1).ToArray<byte>());
+        Assert.Equal(DType.Bool, Torch.Ones([2], DType.Int8).Any().DType);
+    }
 }
