@@ -168,10 +168,15 @@ public partial class Tensor
     /// <summary>Elements start..start+length-1 along dim.</summary>
     public Tensor Narrow(int dim, long start, long length)
     {
+        if (NDim == 0) throw new ArgumentException("narrow() cannot be applied to a 0-dim tensor.");
+        if (length < 0) throw new ArgumentException("narrow(): length must be non-negative.");
         int d = Shapes.WrapDim(dim, NDim);
-        if (start < 0) start += shape[d];
-        if (start < 0 || length < 0 || start + length > shape[d])
-            throw new ArgumentOutOfRangeException(nameof(start), $"start ({start}) + length ({length}) exceeds dimension size ({shape[d]}).");
+        long size = shape[d];
+        if (start < -size || start > size)
+            throw new IndexOutOfRangeException($"start out of range (expected to be in range of [{-size}, {size}], but got {start})");
+        if (start < 0) start += size;
+        if (start + length > size)
+            throw new ArgumentException($"start ({start}) + length ({length}) exceeds dimension size ({size}).");
         return Slice(d, start, start + length, 1);
     }
 

@@ -275,4 +275,23 @@ public class PromotionParityTests
         Assert.Equal("where expected condition to be a boolean tensor, but got a tensor with dtype Float",
             Assert.ThrowsAny<Exception>(() => Torch.Where(Torch.Ones([2]), ints, ints)).Message);
     }
+
+    [Fact]
+    public void IntegerTensorsToNegativeIntegerTensorPowersFollowIntegerRules()
+    {
+        // only a scalar exponent is refused; elementwise, 1 ** -n = 1, (-1) ** -n = ±1, anything else ** -n = 0
+        var r = Torch.NewTensor(new long[] { 2, 1, -1, -1 }).Pow(Torch.NewTensor(new long[] { -1, -2, -3, -2 }));
+        Assert.Equal(new long[] { 0, 1, -1, 1 }, r.ToArray<long>());
+    }
+
+    [Fact]
+    public void ClampPromotesLikeTheOtherBinaryOps()
+    {
+        var x = Torch.NewTensor(new long[] { 1, 5 });
+        Assert.Equal(DType.Float32, x.Clamp(0.5, 2.5).DType);
+        Assert.Equal(new[] { 1f, 2.5f }, x.Clamp(0.5, 2.5).ToArray<float>());
+        Assert.Equal(DType.Int64, x.Clamp(0L, 2L).DType);
+        var nan = Torch.FromArray(new[] { 1f, float.NaN, 3f });
+        Assert.Equal(new[] { 1f, float.NaN, 2f }, nan.Clamp(0.0, 2.0).ToArray<float>());
+    }
 }

@@ -283,4 +283,27 @@ public class ReductionParityTests
         Assert.Equal(new byte[] { 1, 1 }, x.Any(1).ToArray<byte>());
         Assert.Equal(DType.Bool, Torch.Ones([2], DType.Int8).Any().DType);
     }
+
+    [Fact]
+    public void NormAndVarPropagateNaN()
+    {
+        var x = Floats([1, float.NaN, 3]);
+        Assert.True(double.IsNaN((double)x.Norm().Item()));
+        Assert.True(double.IsNaN((double)x.Norm(1).Item()));
+        Assert.True(double.IsNaN((double)x.Norm(double.PositiveInfinity).Item()));
+        Assert.True(double.IsNaN((double)x.Var().Item()));
+        Assert.True(double.IsNaN((double)x.Std().Item()));
+    }
+
+    [Fact]
+    public void MaxAlongADimOfBoolAndSmallIntegersKeepsTheDType()
+    {
+        var b = Torch.NewTensor(new[] { false, true, true }).Max(0);
+        Assert.Equal(DType.Bool, b.Values.DType);
+        Assert.Equal(true, b.Values.Item());
+        Assert.Equal(1L, b.Indices.Item());
+        var i = Torch.FromArray(new sbyte[] { -5, 3, 3 }).Max(0);
+        Assert.Equal(DType.Int8, i.Values.DType);
+        Assert.Equal(1L, i.Indices.Item());
+    }
 }

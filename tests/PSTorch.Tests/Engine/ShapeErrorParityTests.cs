@@ -120,4 +120,17 @@ public class ShapeErrorParityTests
         Assert.Equal("index 3 is out of bounds for dimension 1 with size 3", Error(() => x.Select(1, 3)));
         Assert.Equal("index -4 is out of bounds for dimension 1 with size 3", Error(() => x.Select(-1, -4)));
     }
+
+    [Fact]
+    public void NarrowRangesAndErrors()
+    {
+        var x = Torch.Arange(5);
+        Assert.Equal(new long[] { 3, 4 }, x.Narrow(0, -2, 2).ToArray<long>());
+        Assert.Equal(new long[] { 0 }, x.Narrow(0, 5, 0).Shape);
+        Assert.Equal("start out of range (expected to be in range of [-5, 5], but got 6)", Error(() => x.Narrow(0, 6, 0)));
+        Assert.Equal("start out of range (expected to be in range of [-5, 5], but got -6)", Error(() => x.Narrow(0, -6, 1)));
+        Assert.Equal("start (3) + length (3) exceeds dimension size (5).", Error(() => x.Narrow(0, -2, 3)));
+        Assert.Equal("narrow(): length must be non-negative.", Error(() => x.Narrow(0, 1, -1)));
+        Assert.Equal("narrow() cannot be applied to a 0-dim tensor.", Error(() => Torch.Full([], 1.0).Narrow(0, 0, 1)));
+    }
 }
