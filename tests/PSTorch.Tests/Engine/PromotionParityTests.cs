@@ -294,4 +294,24 @@ public class PromotionParityTests
         var nan = Torch.FromArray(new[] { 1f, float.NaN, 3f });
         Assert.Equal(new[] { 1f, float.NaN, 2f }, nan.Clamp(0.0, 2.0).ToArray<float>());
     }
+
+    [Fact]
+    public void PromotionQueriesMirrorTorch()
+    {
+        Assert.Equal(DType.Int16, Torch.PromoteTypes(DType.UInt8, DType.Int8));
+        Assert.Equal(DType.Float32, Torch.PromoteTypes(DType.BFloat16, DType.Float16));
+        var ints = Torch.Ones([2], DType.Int32);
+        Assert.Equal(DType.Int32, Torch.ResultType(ints, 5L));
+        Assert.Equal(DType.Float32, Torch.ResultType(ints, 5.0));
+        Assert.Equal(DType.Int32, Torch.ResultType(ints, true));
+        Assert.Equal(DType.Int64, Torch.ResultType(Torch.Ones([2], DType.Bool), 5L));
+        Assert.Equal(DType.Int32, Torch.ResultType(ints, Torch.Full([], 1, DType.Int64)));
+        Assert.Equal(DType.Float64, Torch.ResultType(ints, Torch.Full([], 1, DType.Float64)));
+        Assert.True(Torch.CanCast(DType.Int64, DType.Float16));
+        Assert.True(Torch.CanCast(DType.Float64, DType.Float16));
+        Assert.True(Torch.CanCast(DType.Bool, DType.UInt8));
+        Assert.False(Torch.CanCast(DType.Float32, DType.Int64));
+        Assert.False(Torch.CanCast(DType.Int8, DType.Bool));
+        Assert.False(Torch.CanCast(DType.Float16, DType.Bool));
+    }
 }

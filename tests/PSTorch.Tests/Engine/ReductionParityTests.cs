@@ -306,4 +306,15 @@ public class ReductionParityTests
         Assert.Equal(DType.Int8, i.Values.DType);
         Assert.Equal(1L, i.Indices.Item());
     }
+
+    [Fact]
+    public void HalfPrecisionSumsAccumulateInFloat32()
+    {
+        // a float16 running sum would stop at 2048 (and bfloat16 at 256); PyTorch accumulates in float32
+        Assert.Equal(4096.0, (double)Torch.Ones([4096], DType.Float16).Sum().Item());
+        Assert.Equal(1000.0, (double)Torch.Ones([1000], DType.BFloat16).Sum().Item());
+        Assert.Equal((Half)4096, Torch.Ones([2, 4096], DType.Float16).Sum(1).ToArray<Half>()[0]);
+        Assert.Equal((Half)4096, Torch.Ones([4096, 2], DType.Float16).Sum(0).ToArray<Half>()[0]);
+        Assert.Equal(1.0, (double)Torch.Ones([4096], DType.Float16).Mean().Item());
+    }
 }
