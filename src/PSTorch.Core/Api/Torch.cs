@@ -63,9 +63,11 @@ public static partial class Torch
     /// <summary>A zero-dimensional tensor.</summary>
     public static Tensor Scalar(double value, DType? dtype = null) => Full([], value, dtype ?? DTypes.DefaultFloat);
 
-    /// <summary>torch.where(condition, a, b): elements of a where condition is true, else of b (broadcast).</summary>
+    /// <summary>torch.where(condition, a, b): elements of a where condition is true, else of b (broadcast). The condition is bool (or legacy uint8).</summary>
     public static Tensor Where(Tensor condition, Tensor a, Tensor b)
     {
+        if (condition.DType is not (DType.Bool or DType.UInt8))
+            throw new ArgumentException($"where expected condition to be a boolean tensor, but got a tensor with dtype {condition.DType.LegacyName()}");
         (a, b) = Backend.Colocate(a, b);
         (condition, a) = Backend.Colocate(condition, a);
         (condition, b) = Backend.Colocate(condition, b);

@@ -13,6 +13,9 @@ internal static class Binary
         if (op.IsLogical()) return (DType.Bool, DType.Bool);
         if (op.IsComparison()) return (common, DType.Bool);
         if (op == BinaryOp.Div && !common.IsFloatingPoint()) return (DTypes.DefaultFloat, DTypes.DefaultFloat);
+        // PyTorch checks only a scalar exponent; integer tensors to negative integer tensor powers give 0 (or ±1)
+        if (op == BinaryOp.Pow && !common.IsFloatingPoint() && b.IsWrappedNumber && Convert.ToInt64(b.Item()) < 0)
+            throw new InvalidOperationException("Integers to negative integer powers are not allowed.");
         if (common == DType.Bool && op is BinaryOp.Sub) throw new InvalidOperationException("Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.");
         return (common, common);
     }

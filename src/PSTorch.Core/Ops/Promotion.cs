@@ -28,10 +28,13 @@ internal static class Promotion
         return result!.Value;
     }
 
-    /// <summary>PyTorch's can_cast: an in-place result may not move to a lower category.</summary>
+    /// <summary>PyTorch's can_cast: a value may not move to a lower category (float to integer, anything but bool to bool).</summary>
+    public static bool CanCast(DType from, DType to) => Category(from) <= Category(to);
+
+    /// <summary>The error of an in-place op whose result cannot be cast to the tensor's dtype.</summary>
     public static void CheckCanCast(DType from, DType to)
     {
-        if (Category(from) > Category(to))
+        if (!CanCast(from, to))
             throw new InvalidOperationException($"result type {from.LegacyName()} can't be cast to the desired output type {to.LegacyName()}");
     }
 }

@@ -114,11 +114,16 @@ internal static class Reduction
         return y;
     }
 
-    /// <summary>PyTorch's error for max/min/argmax/amax over a dim of size zero, or over an empty tensor without a dim.</summary>
+    /// <summary>
+    /// PyTorch's error for max/min/argmax/amax over a dim of size zero, or over an empty tensor without a dim
+    /// (argmax/argmin word the latter without the hint to pass a dim).
+    /// </summary>
     public static void CheckNonEmpty(string op, Tensor x, int[] dims, bool dimGiven)
     {
         if (!dimGiven && x.Numel() == 0)
-            throw new ArgumentException($"{op}(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.");
+            throw new ArgumentException(op is "argmax" or "argmin"
+                ? $"{op}(): Expected reduction dim to be specified for input.numel() == 0."
+                : $"{op}(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.");
         foreach (var d in dims)
             if (d < x.NDim && x.ShapeRef[d] == 0)
                 throw new IndexOutOfRangeException($"{op}(): Expected reduction dim {d} to have non-zero size.");

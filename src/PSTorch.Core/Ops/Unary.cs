@@ -9,9 +9,13 @@ internal static class Unary
     /// <summary>PyTorch's op names (exp, log, ...), by <see cref="UnaryOp"/>, for the autocast lists.</summary>
     static readonly string[] AtenNames = Enum.GetNames<UnaryOp>().Select(n => n.ToLowerInvariant()).ToArray();
 
-    public static DType ResultType(UnaryOp op, DType input) =>
-        op == UnaryOp.LogicalNot ? DType.Bool :
-        op.IsFloatOnly() && !input.IsFloatingPoint() ? DTypes.DefaultFloat : input;
+    public static DType ResultType(UnaryOp op, DType input)
+    {
+        if (op == UnaryOp.Neg && input == DType.Bool)
+            throw new InvalidOperationException("Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.");
+        return op == UnaryOp.LogicalNot ? DType.Bool :
+            op.IsFloatOnly() && !input.IsFloatingPoint() ? DTypes.DefaultFloat : input;
+    }
 
     public static Tensor Apply(UnaryOp op, Tensor x)
     {

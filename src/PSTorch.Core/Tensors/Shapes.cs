@@ -101,6 +101,8 @@ internal static class Shapes
         }
         if (infer >= 0)
         {
+            if (known == 0 && numel == 0)
+                throw new ArgumentException($"cannot reshape tensor of 0 elements into shape {Format(requested)} because the unspecified dimension size -1 can be any value and is ambiguous");
             if (known == 0 || numel % known != 0)
                 throw new ArgumentException($"shape '{Format(requested)}' is invalid for input of size {numel}");
             r[infer] = numel / known;

@@ -34,8 +34,8 @@ public partial class Tensor
         catch (ArgumentException) { return To(DTypes.Parse(deviceOrDType)); }
     }
 
-    /// <summary>The legacy type name PyTorch uses in messages: torch.FloatTensor, torch.LongTensor, ...</summary>
-    public string TypeName() => "torch." + DType.LegacyName() + "Tensor";
+    /// <summary>The legacy type name PyTorch uses in messages: torch.FloatTensor, torch.cuda.LongTensor, ...</summary>
+    public string TypeName() => (Device.Type == DeviceType.Cuda ? "torch.cuda." : "torch.") + DType.LegacyName() + "Tensor";
 
     public Tensor Cpu() => To(PSTorch.Device.Cpu);
     public Tensor Cuda(int index = 0) => To(new Device(DeviceType.Cuda, index));

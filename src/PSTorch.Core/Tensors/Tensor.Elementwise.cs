@@ -33,12 +33,22 @@ public partial class Tensor
     public Tensor Square_() => Pow_(2L);
 
     /// <summary>add(other, alpha): this + alpha * other.</summary>
-    public Tensor Add(Tensor other, double alpha) => Add(alpha == 1 ? other : other.Mul(alpha));
-    public Tensor Add_(Tensor other, double alpha) => Add_(alpha == 1 ? other : other.Mul(alpha));
+    public Tensor Add(Tensor other, double alpha) => Add(ScaledByAlpha(other, alpha));
+    public Tensor Add_(Tensor other, double alpha) => Add_(ScaledByAlpha(other, alpha));
 
     /// <summary>sub(other, alpha): this - alpha * other.</summary>
-    public Tensor Sub(Tensor other, double alpha) => Sub(alpha == 1 ? other : other.Mul(alpha));
-    public Tensor Sub_(Tensor other, double alpha) => Sub_(alpha == 1 ? other : other.Mul(alpha));
+    public Tensor Sub(Tensor other, double alpha) => Sub(ScaledByAlpha(other, alpha));
+    public Tensor Sub_(Tensor other, double alpha) => Sub_(ScaledByAlpha(other, alpha));
+
+    /// <summary>alpha * other; for integer results alpha must be a whole number and keeps the integer dtype (PyTorch's alpha_check).</summary>
+    Tensor ScaledByAlpha(Tensor other, double alpha)
+    {
+        if (alpha == 1) return other;
+        if (Promotion.ResultType(this, other).IsFloatingPoint()) return other.Mul(alpha);
+        if (alpha != Math.Floor(alpha))
+            throw new ArgumentException("For integral input tensors, argument alpha must not be a floating point number.");
+        return other.Mul((long)alpha);
+    }
 
     // In-place comparisons write 0/1 in this tensor's dtype, as PyTorch's eq_ etc.
     public Tensor Eq_(Tensor other) => BinInPlace(BinaryOp.Eq, other);

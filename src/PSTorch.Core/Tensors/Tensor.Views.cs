@@ -145,7 +145,7 @@ public partial class Tensor
     public Tensor Expand(params long[] sizes)
     {
         if (sizes.Length < NDim)
-            throw new ArgumentException($"expand(torch.FloatTensor{{{Shapes.Format(shape)}}}, size={Shapes.Format(sizes)}): the number of sizes provided ({sizes.Length}) must be greater or equal to the number of dimensions in the tensor ({NDim})");
+            throw new ArgumentException($"expand({TypeName()}{{{Shapes.Format(shape)}}}, size={Shapes.Format(sizes)}): the number of sizes provided ({sizes.Length}) must be greater or equal to the number of dimensions in the tensor ({NDim})");
         var target = (long[])sizes.Clone();
         int off = sizes.Length - NDim;
         for (int i = 0; i < target.Length; i++)
@@ -168,10 +168,15 @@ public partial class Tensor
     /// <summary>Elements start..start+length-1 along dim.</summary>
     public Tensor Narrow(int dim, long start, long length)
     {
+        if (NDim == 0) throw new ArgumentException("narrow() cannot be applied to a 0-dim tensor.");
+        if (length < 0) throw new ArgumentException("narrow(): length must be non-negative.");
         int d = Shapes.WrapDim(dim, NDim);
-        if (start < 0) start += shape[d];
-        if (start < 0 || length < 0 || start + length > shape[d])
-            throw new ArgumentOutOfRangeException(nameof(start), $"start ({start}) + length ({length}) exceeds dimension size ({shape[d]}).");
+        long size = shape[d];
+        if (start < -size || start > size)
+            throw new IndexOutOfRangeException($"start out of range (expected to be in range of [{-size}, {size}], but got {start})");
+        if (start < 0) start += size;
+        if (start + length > size)
+            throw new ArgumentException($"start ({start}) + length ({length}) exceeds dimension size ({size}).");
         return Slice(d, start, start + length, 1);
     }
 
@@ -225,9 +230,8 @@ public partial class Tensor
     /// <summary>Removes dimension dim if it has size 1.</summary>
     public Tensor Squeeze(int dim)
     {
-        if (NDim == 0) return MakeView(shape, strides, StorageOffset, "SqueezeBackward1", g => g);
         int d = Shapes.WrapDim(dim, NDim);
-        if (shape[d] != 1) return MakeView(shape, strides, StorageOffset, "SqueezeBackward1", g => g);
+        if (NDim == 0 || shape[d] != 1) return MakeView(shape, strides, StorageOffset, "SqueezeBackward1", g => g);
         var original = shape;
         return MakeView(shape.Where((_, i) => i != d).ToArray(), strides.Where((_, i) => i != d).ToArray(), StorageOffset, "SqueezeBackward1", g => g.Reshape(original));
     }
