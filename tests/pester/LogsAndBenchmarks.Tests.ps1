@@ -1,3 +1,9 @@
+BeforeDiscovery {
+    # -Skip is decided during discovery, before BeforeAll runs: ask the module whether this machine has CUDA.
+    Import-Module "$PSScriptRoot/../../PSTorch.psd1" -Force
+    $hasCuda = [PSTorch.Torch+Cuda]::IsAvailable()
+}
+
 BeforeAll {
     Import-Module "$PSScriptRoot/../../PSTorch.psd1" -Force
 
@@ -161,7 +167,7 @@ Describe 'Measure-Op' {
         { Measure-Op -Op matmull -Size 4 -ErrorAction Stop } | Should -Throw '*Known ops: add, bmm, conv2d, matmul, mm, mul, relu, softmax, sum*'
     }
 
-    It 'still measures the CPU when CUDA is unavailable' -Skip:([bool](Get-Command nvidia-smi -ErrorAction SilentlyContinue)) {
+    It 'still measures the CPU when CUDA is unavailable' -Skip:$hasCuda {
         $m = Measure-Op -Op add -Size 64 -Device cpu, cuda -MinTime 0.01 -MinRuns 2 -ErrorVariable err -ErrorAction SilentlyContinue
         "$($m.Device)" | Should -Be 'cpu'
         $err.Count | Should -Be 1
