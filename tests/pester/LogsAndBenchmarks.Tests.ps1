@@ -1,3 +1,6 @@
+#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.1.0' }
+# Logs and benchmarks from PowerShell: Write-TensorBoard (event files read back here with their CRCs), Export-TrainingPlot and Measure-Op.
+
 BeforeDiscovery {
     # -Skip is decided during discovery, before BeforeAll runs: ask the module whether this machine has CUDA.
     Import-Module "$PSScriptRoot/../../PSTorch.psd1" -Force
