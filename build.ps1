@@ -66,9 +66,9 @@ function Invoke-Build {
 
 function Invoke-Test {
     Invoke-Native dotnet @('test', (Join-Path $PSScriptRoot 'PSTorch.sln'), '-c', $Configuration, '--no-build')
-    $pester = Get-Module -ListAvailable Pester | Where-Object Version -GE ([version]'5.0') | Sort-Object Version -Descending | Select-Object -First 1
+    $pester = Get-Module -ListAvailable Pester | Where-Object Version -GE ([version]'5.1') | Sort-Object Version -Descending | Select-Object -First 1
     if (-not $pester) {
-        Write-Warning 'Pester suite: skipped (Pester 5 is not installed; Install-Module Pester -MinimumVersion 5.0).'
+        Write-Warning 'Pester suite: skipped (Pester 5.1+ is not installed; Install-Module Pester -MinimumVersion 5.1).'
         return
     }
     Import-Module $pester -Force

@@ -27,7 +27,7 @@ Describe 'Autograd' {
         $v = New-Tensor 0.1, 1.0, 0.0001
         $j.Backward($v)
         $scale = [math]::Pow(2, $doublings)
-        $expected = @(0.1 * $scale, 1.0 * $scale, 0.0001 * $scale)
+        $expected = @((0.1 * $scale), (1.0 * $scale), (0.0001 * $scale))
         $actual = $x.Grad.ToArray()
         for ($k = 0; $k -lt 3; $k++) { $actual[$k] | Should -BeGreaterThan ($expected[$k] * 0.9999); $actual[$k] | Should -BeLessThan ($expected[$k] * 1.0001) }
     }

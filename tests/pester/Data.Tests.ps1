@@ -26,7 +26,7 @@ BeforeAll {
             [PSTorch.Vision.Image]::Create(8, 8, 3, [byte](20 * $i)).Save((Join-Path $dir "$i.png"))
         }
     }
-    $script:corrupt = Join-Path $dogcat 'cat/2.png'
+    $script:corrupt = [IO.Path]::Combine($dogcat, 'cat', '2.png')
     [IO.File]::WriteAllBytes($corrupt, [byte[]](0x89, 0x50, 0x4E, 0x47, 1, 2, 3))
 }
 

@@ -1,8 +1,17 @@
+#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.1.0' }
+# Logs and benchmarks from PowerShell: Write-TensorBoard (event files read back here with their CRCs), Export-TrainingPlot and Measure-Op.
+
+BeforeDiscovery {
+    # -Skip is decided during discovery, before BeforeAll runs: ask the module whether this machine has CUDA.
+    Import-Module "$PSScriptRoot/../../PSTorch.psd1" -Force
+    $hasCuda = [PSTorch.Torch+Cuda]::IsAvailable()
+}
+
 BeforeAll {
     Import-Module "$PSScriptRoot/../../PSTorch.psd1" -Force
 
     # Bitwise CRC-32C and TFRecord's mask, written here from the format's description (not the module's code).
-    function script:Get-Crc32C([byte[]]$Bytes, [int]$Offset, [int]$Count) {
+    function Get-Crc32C([byte[]]$Bytes, [int]$Offset, [int]$Count) {
         [uint32]$crc = [uint32]::MaxValue
         for ($i = $Offset; $i -lt $Offset + $Count; $i++) {
             $crc = $crc -bxor $Bytes[$i]
@@ -13,14 +22,14 @@ BeforeAll {
         [uint32]($crc -bxor [uint32]::MaxValue)
     }
 
-    function script:Get-MaskedCrc([uint32]$Crc) {
+    function Get-MaskedCrc([uint32]$Crc) {
         $c = [uint64]$Crc
         $rotated = (($c -shr 15) -bor ($c -shl 17)) -band [uint64]4294967295
         [uint32](($rotated + [uint64]2726488792) % [uint64]4294967296)
     }
 
     # The payloads of the TFRecords in an event file; throws on a bad CRC.
-    function script:Read-TFRecords([string]$Path) {
+    function Read-TFRecords([string]$Path) {
         $bytes = [IO.File]::ReadAllBytes($Path)
         $p = 0
         while ($p -lt $bytes.Length) {
@@ -32,12 +41,12 @@ BeforeAll {
         }
     }
 
-    function script:Get-EventFile([string]$LogDir) {
+    function Get-EventFile([string]$LogDir) {
         $folder = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($LogDir)
         @([IO.DirectoryInfo]::new($folder).GetFiles('events.out.tfevents.*'))
     }
 
-    function script:Get-History {
+    function Get-SampleHistory {
         1..3 | ForEach-Object {
             [pscustomobject]@{ Epoch = $_; TrainLoss = 1.0 / $_; TrainAccuracy = 0.5 + 0.1 * $_; ValidationLoss = 1.5 / $_
                                ValidationAccuracy = 0.4 + 0.1 * $_; LearningRate = 0.001; Note = 'text' }
@@ -45,7 +54,7 @@ BeforeAll {
     }
 
     # Width and height from a PNG's IHDR chunk (big-endian at bytes 16 and 20).
-    function script:Get-PngSize([string]$Path) {
+    function Get-PngSize([string]$Path) {
         $b = [IO.File]::ReadAllBytes($Path)
         if ($b[1] -ne 0x50 -or $b[2] -ne 0x4E -or $b[3] -ne 0x47) { throw "$Path is not a PNG" }
         [pscustomobject]@{
@@ -58,7 +67,7 @@ BeforeAll {
 Describe 'Write-TensorBoard' {
     It 'writes a scalar event file that is readable at once' {
         Write-TensorBoard -LogDir TestDrive:/runs/a -Tag loss -Value 0.5 -Step 1
-        $files = Get-EventFile TestDrive:/runs/a
+        $files = @(Get-EventFile TestDrive:/runs/a)
         $files.Count | Should -Be 1
         $files[0].Name | Should -Match '^events\.out\.tfevents\.\d+\.'
         $records = @(Read-TFRecords $files[0].FullName)
@@ -70,20 +79,20 @@ Describe 'Write-TensorBoard' {
     It 'appends later calls to the same file' {
         Write-TensorBoard TestDrive:/runs/b -Tag loss -Value 1 -Step 1
         Write-TensorBoard TestDrive:/runs/b -Tag loss -Value 2 -Step 2
-        $files = Get-EventFile TestDrive:/runs/b
+        $files = @(Get-EventFile TestDrive:/runs/b)
         $files.Count | Should -Be 1
         @(Read-TFRecords $files[0].FullName).Count | Should -Be 3
     }
 
     It 'logs every numeric property of piped records and passes them on to Export-Csv' {
-        Get-History | Write-TensorBoard -LogDir TestDrive:/runs/c -PassThru | Export-Csv TestDrive:/history.csv
+        Get-SampleHistory | Write-TensorBoard -LogDir TestDrive:/runs/c -PassThru | Export-Csv TestDrive:/history.csv
         @(Import-Csv TestDrive:/history.csv).Count | Should -Be 3
         # per record: TrainLoss, TrainAccuracy, ValidationLoss, ValidationAccuracy, LearningRate (Epoch is the step, Note is text)
         @(Read-TFRecords (Get-EventFile TestDrive:/runs/c)[0].FullName).Count | Should -Be (1 + 3 * 5)
     }
 
     It 'writes only the named properties with -Property' {
-        Get-History | Write-TensorBoard TestDrive:/runs/d -Property TrainLoss
+        Get-SampleHistory | Write-TensorBoard TestDrive:/runs/d -Property TrainLoss
         @(Read-TFRecords (Get-EventFile TestDrive:/runs/d)[0].FullName).Count | Should -Be 4
     }
 
@@ -105,7 +114,7 @@ Describe 'Write-TensorBoard' {
 
 Describe 'Export-TrainingPlot' {
     It 'draws the piped records into a PNG of the asked size' {
-        $file = Get-History | Export-TrainingPlot TestDrive:/loss.png -Width 640 -Height 400 -Title 'Run a' -PassThru
+        $file = Get-SampleHistory | Export-TrainingPlot TestDrive:/loss.png -Width 640 -Height 400 -Title 'Run a' -PassThru
         $file | Should -BeOfType ([IO.FileInfo])
         $size = Get-PngSize $file.FullName
         $size.Width | Should -Be 640
@@ -114,12 +123,12 @@ Describe 'Export-TrainingPlot' {
 
     It 'needs -Force to replace a file, and -WhatIf writes nothing' {
         Set-Content TestDrive:/plot.png 'old'
-        { Get-History | Export-TrainingPlot TestDrive:/plot.png -ErrorAction Stop } | Should -Throw '*-Force*'
-        Get-History | Export-TrainingPlot TestDrive:/plot.png -Force -WhatIf
+        { Get-SampleHistory | Export-TrainingPlot TestDrive:/plot.png -ErrorAction Stop } | Should -Throw '*-Force*'
+        Get-SampleHistory | Export-TrainingPlot TestDrive:/plot.png -Force -WhatIf
         Get-Content TestDrive:/plot.png | Should -Be 'old'
-        Get-History | Export-TrainingPlot TestDrive:/new.png -WhatIf
+        Get-SampleHistory | Export-TrainingPlot TestDrive:/new.png -WhatIf
         Test-Path TestDrive:/new.png | Should -BeFalse
-        Get-History | Export-TrainingPlot TestDrive:/plot.png -Force
+        Get-SampleHistory | Export-TrainingPlot TestDrive:/plot.png -Force
         (Get-PngSize (Convert-Path TestDrive:/plot.png)).Width | Should -Be 900
     }
 
@@ -161,7 +170,7 @@ Describe 'Measure-Op' {
         { Measure-Op -Op matmull -Size 4 -ErrorAction Stop } | Should -Throw '*Known ops: add, bmm, conv2d, matmul, mm, mul, relu, softmax, sum*'
     }
 
-    It 'still measures the CPU when CUDA is unavailable' -Skip:([bool](Get-Command nvidia-smi -ErrorAction SilentlyContinue)) {
+    It 'still measures the CPU when CUDA is unavailable' -Skip:$hasCuda {
         $m = Measure-Op -Op add -Size 64 -Device cpu, cuda -MinTime 0.01 -MinRuns 2 -ErrorVariable err -ErrorAction SilentlyContinue
         "$($m.Device)" | Should -Be 'cpu'
         $err.Count | Should -Be 1

@@ -1,5 +1,11 @@
-#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0.0' }
+#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.1.0' }
 # The user-facing contract of New-Tensor, tensor operators, formatting, completion and help.
+
+BeforeDiscovery {
+    # -Skip is decided during discovery, before BeforeAll runs: ask the module whether this machine has CUDA.
+    Import-Module "$PSScriptRoot/../../PSTorch.psd1" -Force
+    $hasCuda = [PSTorch.Torch+Cuda]::IsAvailable()
+}
 
 BeforeAll {
     Import-Module "$PSScriptRoot/../../PSTorch.psd1" -Force
@@ -103,19 +109,19 @@ Describe 'New-Tensor' {
             $err.TargetObject | Should -BeExactly 'float33'
         }
 
-        It 'parses cuda and refuses it when CUDA is unavailable' -Skip:([bool]$env:PSTORCH_HAS_CUDA) {
+        It 'parses cuda and refuses it when CUDA is unavailable' -Skip:$hasCuda {
             $err = { New-Tensor 1,2 -Device cuda } | Should -Throw -PassThru -ExpectedMessage 'CUDA unavailable: *'
             $err.CategoryInfo.Category | Should -Be 'ResourceUnavailable'
             $err.TargetObject | Should -BeExactly 'cuda:0'
         }
 
-        It 'keeps the CPU as the default device when CUDA is unavailable' -Skip:([bool]$env:PSTORCH_HAS_CUDA) {
+        It 'keeps the CPU as the default device when CUDA is unavailable' -Skip:$hasCuda {
             { [PSTorch.Torch]::SetDefaultDevice('cuda') } | Should -Throw -ExpectedMessage '*CUDA unavailable: *'
             [PSTorch.Torch]::GetDefaultDevice().ToString() | Should -Be 'cpu'
             (New-Tensor -Zeros -Shape 2).Device.ToString() | Should -Be 'cpu'
         }
 
-        It 'pins nothing without CUDA: a -PinMemory loader gives ordinary tensors' -Skip:([bool]$env:PSTORCH_HAS_CUDA) {
+        It 'pins nothing without CUDA: a -PinMemory loader gives ordinary tensors' -Skip:$hasCuda {
             $data = Get-Dataset Tensor -Tensors (New-Tensor -Arange -Start 0 -End 8).View(8, 1), (New-Tensor -Arange -Start 0 -End 8)
             $loader = New-DataLoader $data -BatchSize 4 -PinMemory
             foreach ($b in $loader) { $batch = $b; break }
@@ -221,7 +227,8 @@ Describe 'Formatting' {
 
     It 'uses the printed text as the default view' {
         $t = New-Tensor -Data @(@(1, 2), @(3, 4))
-        ($t | Out-String).Trim() | Should -BeExactly $t.ToString()
+        # Out-String ends its lines with the platform's newline; the tensor's text uses `n.
+        (($t | Out-String) -replace "`r`n", "`n").Trim() | Should -BeExactly $t.ToString()
     }
 
     It 'has a table view with shape, dtype, device, requires_grad and grad_fn' {
