@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace PSTorch;
 
@@ -33,6 +34,59 @@ internal static class Philox
     {
         ulong c = state.Offset + block;
         Block((uint)c, (uint)(c >> 32), 0, 0, (uint)state.Seed, (uint)(state.Seed >> 32), out r0, out r1, out r2, out r3);
+    }
+
+    /// <summary>
+    /// The word stream of <paramref name="blocks"/> consecutive blocks: words[4 b + j] = word j of block
+    /// <paramref name="firstBlock"/> + b. Eight blocks at a time run in the lanes of 512-bit vectors where the
+    /// hardware has them (each lane holds one 32-bit counter word in 64 bits, so the 32x32-bit products fit),
+    /// which is several times faster than one block after another; the words are the same either way.
+    /// </summary>
+    public static unsafe void Words(in PhiloxState state, ulong firstBlock, uint* words, long blocks)
+    {
+        long b = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var lane = Vector512.Create(0UL, 1, 2, 3, 4, 5, 6, 7);
+            var low = Vector512.Create(0xFFFF_FFFFUL);
+            var m0 = Vector512.Create((ulong)M0);
+            var m1 = Vector512.Create((ulong)M1);
+            ulong* lanes = stackalloc ulong[32];
+            for (; b + 8 <= blocks; b += 8)
+            {
+                var c = Vector512.Create(state.Offset + firstBlock + (ulong)b) + lane;
+                Vector512<ulong> c0 = c & low, c1 = c >>> 32, c2 = Vector512<ulong>.Zero, c3 = Vector512<ulong>.Zero;
+                uint k0 = (uint)state.Seed, k1 = (uint)(state.Seed >> 32);
+                for (int round = 0; round < 10; round++)
+                {
+                    var p0 = c0 * m0;
+                    var p1 = c2 * m1;
+                    var n0 = (p1 >>> 32) ^ c1 ^ Vector512.Create((ulong)k0);
+                    var n1 = p1 & low;
+                    var n2 = (p0 >>> 32) ^ c3 ^ Vector512.Create((ulong)k1);
+                    var n3 = p0 & low;
+                    c0 = n0; c1 = n1; c2 = n2; c3 = n3;
+                    k0 += W0; k1 += W1;
+                }
+                c0.Store(lanes);
+                c1.Store(lanes + 8);
+                c2.Store(lanes + 16);
+                c3.Store(lanes + 24);
+                uint* o = words + 4 * b;
+                for (int l = 0; l < 8; l++)
+                {
+                    o[4 * l] = (uint)lanes[l];
+                    o[4 * l + 1] = (uint)lanes[8 + l];
+                    o[4 * l + 2] = (uint)lanes[16 + l];
+                    o[4 * l + 3] = (uint)lanes[24 + l];
+                }
+            }
+        }
+        for (; b < blocks; b++)
+        {
+            uint* o = words + 4 * b;
+            Block(state, firstBlock + (ulong)b, out o[0], out o[1], out o[2], out o[3]);
+        }
     }
 
     /// <summary>A float in [0, 1) from the low 24 bits of a word (as PyTorch's uniform for float).</summary>

@@ -17,6 +17,23 @@ public class RandomTests
         Assert.Equal(new[] { e0, e1, e2, e3 }, new[] { r0, r1, r2, r3 });
     }
 
+    [Theory]
+    [InlineData(0UL, 0UL, 1L)]
+    [InlineData(0x1234_5678_9ABCUL, 77UL, 17L)]
+    [InlineData(42UL, 0xFFFF_FFFCUL, 9L)]   // the counter carries into its high word inside a vector of blocks
+    [InlineData(ulong.MaxValue, 5UL, 100L)]
+    public unsafe void PhiloxWordsEqualTheBlockByBlockStream(ulong seed, ulong offset, long blocks)
+    {
+        var state = new PhiloxState(seed, offset);
+        var words = new uint[4 * blocks];
+        fixed (uint* w = words) Philox.Words(state, 3, w, blocks);
+        for (long b = 0; b < blocks; b++)
+        {
+            Philox.Block(state, 3 + (ulong)b, out uint r0, out uint r1, out uint r2, out uint r3);
+            Assert.Equal(new[] { r0, r1, r2, r3 }, words[(int)(4 * b)..(int)(4 * b + 4)]);
+        }
+    }
+
     [Fact]
     public void ManualSeedReproduces()
     {

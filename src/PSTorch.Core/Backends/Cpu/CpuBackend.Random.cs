@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace PSTorch.Backends.Cpu;
 
 internal sealed unsafe partial class CpuBackend
@@ -28,28 +30,32 @@ internal sealed unsafe partial class CpuBackend
             FillByIndex(dst, DType.Float32, (p, i0, i1) => UniformFloat((float*)p, i0, i1, (float)from, (float)to, state));
     }
 
+    /// <summary>Philox blocks drawn per tile into a stack buffer (<see cref="Philox.Words"/>) before their elements are written.</summary>
+    const int RandomTileBlocks = 256;
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void UniformFloat(float* o, long i0, long i1, float from, float to, PhiloxState state)
     {
         float range = to - from;
-        for (long i = i0; i < i1; i += 4)
+        uint* words = stackalloc uint[4 * RandomTileBlocks];
+        for (long tile = i0; tile < i1; tile += 4 * RandomTileBlocks)
         {
-            Philox.Block(state, (ulong)i / 4, out uint w0, out uint w1, out uint w2, out uint w3);
-            long left = i1 - i;
-            o[i] = from + Philox.ToUnitFloat(w0) * range;
-            if (left > 1) o[i + 1] = from + Philox.ToUnitFloat(w1) * range;
-            if (left > 2) o[i + 2] = from + Philox.ToUnitFloat(w2) * range;
-            if (left > 3) o[i + 3] = from + Philox.ToUnitFloat(w3) * range;
+            long end = Math.Min(i1, tile + 4 * RandomTileBlocks);
+            Philox.Words(state, (ulong)tile / 4, words, (end - tile + 3) / 4);
+            for (long i = tile; i < end; i++) o[i] = from + Philox.ToUnitFloat(words[i - tile]) * range;
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void UniformDouble(double* o, long i0, long i1, double from, double to, PhiloxState state)
     {
         double range = to - from;
-        for (long i = i0; i < i1; i += 2)
+        uint* words = stackalloc uint[4 * RandomTileBlocks];
+        for (long tile = i0; tile < i1; tile += 2 * RandomTileBlocks)
         {
-            Philox.Block(state, (ulong)i / 2, out uint w0, out uint w1, out uint w2, out uint w3);
-            o[i] = from + Philox.ToUnitDouble(w0, w1) * range;
-            if (i + 1 < i1) o[i + 1] = from + Philox.ToUnitDouble(w2, w3) * range;
+            long end = Math.Min(i1, tile + 2 * RandomTileBlocks);
+            Philox.Words(state, (ulong)tile / 2, words, (end - tile + 1) / 2);
+            for (long i = tile; i < end; i++) o[i] = from + Philox.ToUnitDouble(words[2 * (i - tile)], words[2 * (i - tile) + 1]) * range;
         }
     }
 
