@@ -34,6 +34,7 @@ public static partial class Functional
         if (p < 0 || p > 1) throw new ArgumentException($"dropout probability has to be between 0 and 1, but got {p}");
         if (!training || p == 0) return input;
         if (p == 1) return input * 0;
+        if (Ops.Dropout.Supports(input)) return Ops.Dropout.Apply(input, p, generator);
         var keep = (Torch.RandLike(input, generator: generator) >= p).To(input.DType);
         return input * (keep / (1 - p));
     }

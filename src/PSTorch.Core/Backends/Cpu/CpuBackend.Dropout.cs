@@ -1,0 +1,94 @@
+using System.Runtime.CompilerServices;
+
+namespace PSTorch.Backends.Cpu;
+
+/// <summary>
+/// Fused dropout (IBackend.Dropout): one pass drawing, masking and scaling, split into chunks of whole Philox blocks.
+/// The loops are compiled optimised at once: an op calls each only once per thread, too few calls for tiered JIT to
+/// promote them (they ran 4x slower than rand_like's fill).
+/// </summary>
+internal sealed unsafe partial class CpuBackend
+{
+    /// <summary>Elements per parallel chunk: a multiple of 4, so no chunk splits a Philox block.</summary>
+    const long DropoutChunk = 1 << 16;
+
+    public void Dropout(Tensor output, Tensor mask, Tensor input, double p, PhiloxState state)
+    {
+        nint y = (nint)output.DataPointer, x = (nint)input.DataPointer, m = (nint)mask.DataPointer;
+        long n = input.Numel();
+        Action<long, long> range = input.DType switch
+        {
+            DType.Float32 => (i0, i1) => DropoutFloat((float*)y, (bool*)m, (float*)x, i0, i1, (float)p, 1f / (float)(1 - p), state),
+            DType.Float64 => (i0, i1) => DropoutDouble((double*)y, (bool*)m, (double*)x, i0, i1, p, 1 / (1 - p), state),
+            _ => throw NotImplemented("native_dropout", input.DType),
+        };
+        InChunks(n, range);
+    }
+
+    public void DropoutBackward(Tensor gradInput, Tensor gradOutput, Tensor mask, double p)
+    {
+        nint gx = (nint)gradInput.DataPointer, gy = (nint)gradOutput.DataPointer, m = (nint)mask.DataPointer;
+        Action<long, long> range = gradOutput.DType switch
+        {
+            DType.Float32 => (i0, i1) => MaskedScale((float*)gx, (float*)gy, (bool*)m, i0, i1, 1f / (float)(1 - p)),
+            DType.Float64 => (i0, i1) => MaskedScale((double*)gx, (double*)gy, (bool*)m, i0, i1, 1 / (1 - p)),
+            _ => throw NotImplemented("native_dropout_backward", gradOutput.DType),
+        };
+        InChunks(gradOutput.Numel(), range);
+    }
+
+    static void InChunks(long n, Action<long, long> range)
+    {
+        long chunks = (n + DropoutChunk - 1) / DropoutChunk;
+        if (n < StridedLoop.ParallelThreshold || chunks < 2) range(0, n);
+        else
+        {
+            int workers = (int)Math.Min(CpuThreads.Count, chunks);
+            // contiguous runs of whole chunks per worker: the same draws whatever the thread count
+            CpuThreads.For(workers, w => range(Math.Min(n, chunks * w / workers * DropoutChunk), Math.Min(n, chunks * (w + 1) / workers * DropoutChunk)));
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static void DropoutFloat(float* y, bool* mask, float* x, long i0, long i1, float p, float scale, PhiloxState state)
+    {
+        uint* words = stackalloc uint[4 * RandomTileBlocks];
+        for (long tile = i0; tile < i1; tile += 4 * RandomTileBlocks)
+        {
+            long end = Math.Min(i1, tile + 4 * RandomTileBlocks);
+            Philox.Words(state, (ulong)tile / 4, words, (end - tile + 3) / 4);
+            for (long i = tile; i < end; i++) KeepOrDrop(y, mask, x, i, Philox.ToUnitFloat(words[i - tile]) >= p, scale);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static void DropoutDouble(double* y, bool* mask, double* x, long i0, long i1, double p, double scale, PhiloxState state)
+    {
+        uint* words = stackalloc uint[4 * RandomTileBlocks];
+        for (long tile = i0; tile < i1; tile += 2 * RandomTileBlocks)
+        {
+            long end = Math.Min(i1, tile + 2 * RandomTileBlocks);
+            Philox.Words(state, (ulong)tile / 2, words, (end - tile + 1) / 2);
+            for (long i = tile; i < end; i++)
+            {
+                long w = 2 * (i - tile);
+                KeepOrDrop(y, mask, x, i, Philox.ToUnitDouble(words[w], words[w + 1]) >= p, scale);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void KeepOrDrop<T>(T* y, bool* mask, T* x, long i, bool kept, T scale) where T : unmanaged, System.Numerics.INumber<T>
+    {
+        mask[i] = kept;
+        // x * (0 or scale) without a branch: half the draws go each way, so a branch mispredicts every other element
+        y[i] = x[i] * (T.CreateTruncating(*(byte*)&kept) * scale);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static void MaskedScale<T>(T* gx, T* gy, bool* mask, long i0, long i1, T scale) where T : unmanaged, System.Numerics.INumber<T>
+    {
+        byte* kept = (byte*)mask;
+        for (long i = i0; i < i1; i++) gx[i] = gy[i] * (T.CreateTruncating(kept[i]) * scale);
+    }
+}
