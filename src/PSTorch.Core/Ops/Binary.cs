@@ -85,8 +85,6 @@ internal static class Binary
                 BinaryOp.BitwiseXor => BinaryOp.LogicalXor,
                 _ => op,
             };
-        // floor_divide differs from div(rounding_mode='floor') only in its gradient: backends see one op
-        if (op == BinaryOp.FloorDivide) op = BinaryOp.DivFloor;
         var ca = a.DType == compute ? a : a.To(compute);
         var cb = b.DType == compute ? b : b.To(compute);
         var ea = ca.BroadcastView(shape);

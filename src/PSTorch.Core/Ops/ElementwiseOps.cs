@@ -14,7 +14,7 @@ public enum BinaryOp
     Add, Sub, Mul, Div, Pow, Maximum, Minimum,
     Eq, Ne, Lt, Le, Gt, Ge,
     LogicalAnd, LogicalOr, LogicalXor,
-    // div(rounding_mode='floor'|'trunc'); FloorDivide is torch.floor_divide: the same kernel as DivFloor, another gradient
+    // div(rounding_mode='floor'|'trunc'); FloorDivide is torch.floor_divide: DivFloor's values, no gradient
     DivFloor, DivTrunc, FloorDivide, Remainder, Fmod,
     // bitwise on integers; on bool they run as the logical ops
     BitwiseAnd, BitwiseOr, BitwiseXor,

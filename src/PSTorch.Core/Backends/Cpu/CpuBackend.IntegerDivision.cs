@@ -10,7 +10,7 @@ internal sealed partial class CpuBackend
     {
         switch (op)
         {
-            case BinaryOp.DivFloor: Run(new BinaryRow<T, FloatFloorDivideFunction<T>>(), dst, a, b); break;
+            case BinaryOp.DivFloor or BinaryOp.FloorDivide: Run(new BinaryRow<T, FloatFloorDivideFunction<T>>(), dst, a, b); break;
             case BinaryOp.DivTrunc: Run(new BinaryRow<T, FloatTruncDivideFunction<T>>(), dst, a, b); break;
             case BinaryOp.Remainder: Run(new BinaryRow<T, FloatRemainderFunction<T>>(), dst, a, b); break;
             case BinaryOp.Fmod: Run(new BinaryRow<T, FloatFmodFunction<T>>(), dst, a, b); break;
@@ -22,7 +22,7 @@ internal sealed partial class CpuBackend
     {
         switch (op)
         {
-            case BinaryOp.DivFloor: Run(new BinaryRow<T, IntFloorDivideFunction<T>>(), dst, a, b); break;
+            case BinaryOp.DivFloor or BinaryOp.FloorDivide: Run(new BinaryRow<T, IntFloorDivideFunction<T>>(), dst, a, b); break;
             case BinaryOp.DivTrunc: Run(new BinaryRow<T, IntTruncDivideFunction<T>>(), dst, a, b); break;
             case BinaryOp.Remainder: Run(new BinaryRow<T, IntRemainderFunction<T>>(), dst, a, b); break;
             case BinaryOp.Fmod: Run(new BinaryRow<T, IntFmodFunction<T>>(), dst, a, b); break;
