@@ -73,7 +73,7 @@ internal enum PstUnaryOp
     Log2 = 35,
 }
 
-/// <summary>dst = a op b. Comparisons and logical ops write a bool dst; the others share one dtype.</summary>
+/// <summary>dst = a op b. Comparisons and logical ops write a bool dst; the others share one dtype. DIV_FLOOR/DIV_TRUNC/FLOOR_DIVIDE/REMAINDER/FMOD: torch.div(rounding_mode='floor'|'trunc'), floor_divide (the same values as DIV_FLOOR), remainder (the divisor's sign), fmod (the dividend's sign). Integer division by zero gives 0 for all five (the CPU raises ZeroDivisionError; PyTorch's CUDA kernels give unspecified values), MIN / -1 wraps to MIN with remainder 0. BITWISE_AND/OR/XOR: integer and bool dtypes only (floating point is PST_ERROR_NOT_SUPPORTED).</summary>
 internal enum PstBinaryOp
 {
     Add = 0,
@@ -92,6 +92,14 @@ internal enum PstBinaryOp
     LogicalAnd = 13,
     LogicalOr = 14,
     LogicalXor = 15,
+    DivFloor = 16,
+    DivTrunc = 17,
+    FloorDivide = 18,
+    Remainder = 19,
+    Fmod = 20,
+    BitwiseAnd = 21,
+    BitwiseOr = 22,
+    BitwiseXor = 23,
 }
 
 internal enum PstReduceOp

@@ -117,6 +117,10 @@ typedef enum pst_unary_op {
 } pst_unary_op;
 
 /// dst = a op b. Comparisons and logical ops write a bool dst; the others share one dtype.
+/// DIV_FLOOR/DIV_TRUNC/FLOOR_DIVIDE/REMAINDER/FMOD: torch.div(rounding_mode='floor'|'trunc'), floor_divide (the same
+/// values as DIV_FLOOR), remainder (the divisor's sign), fmod (the dividend's sign). Integer division by zero gives 0 for all five (the CPU raises ZeroDivisionError; PyTorch's CUDA
+/// kernels give unspecified values), MIN / -1 wraps to MIN with remainder 0.
+/// BITWISE_AND/OR/XOR: integer and bool dtypes only (floating point is PST_ERROR_NOT_SUPPORTED).
 typedef enum pst_binary_op {
     PST_BINARY_ADD = 0,
     PST_BINARY_SUB = 1,
@@ -134,6 +138,14 @@ typedef enum pst_binary_op {
     PST_BINARY_LOGICAL_AND = 13,
     PST_BINARY_LOGICAL_OR = 14,
     PST_BINARY_LOGICAL_XOR = 15,
+    PST_BINARY_DIV_FLOOR = 16,
+    PST_BINARY_DIV_TRUNC = 17,
+    PST_BINARY_FLOOR_DIVIDE = 18,
+    PST_BINARY_REMAINDER = 19,
+    PST_BINARY_FMOD = 20,
+    PST_BINARY_BITWISE_AND = 21,
+    PST_BINARY_BITWISE_OR = 22,
+    PST_BINARY_BITWISE_XOR = 23,
 } pst_binary_op;
 
 typedef enum pst_reduce_op {

@@ -94,6 +94,70 @@ struct Pow {
         }
     }
 };
+// Rounding divisions and remainders. Floats follow PyTorch's kernels (floor division through fmod, as
+// c10::div_floor_floating; remainder is fmod moved into the divisor's sign). Integers: division by zero gives 0 rather
+// than raising (a kernel cannot; the CPU raises ZeroDivisionError), and MIN / -1 wraps to MIN with remainder 0.
+template <typename C> __device__ __forceinline__ C wrapping_neg(C a) {
+    using U = typename std::make_unsigned<C>::type;
+    return C(U(0) - U(a));
+}
+struct DivFloor {
+    template <typename C> __device__ C operator()(C a, C b) const {
+        if constexpr (std::is_floating_point<C>::value) {
+            if (b == C(0)) return a / b;
+            C mod = fmod(a, b);
+            C div = (a - mod) / b;
+            if (mod != C(0) && (b < C(0)) != (mod < C(0))) div -= C(1);
+            if (div == C(0)) return copysign(C(0), a / b);
+            C down = floor(div);
+            return div - down > C(0.5) ? down + C(1) : down;
+        } else {
+            if (b == C(0)) return C(0);
+            if constexpr (std::is_signed<C>::value) {
+                if (b == C(-1)) return wrapping_neg(a);
+                C q = C(a / b);
+                return (a < C(0)) != (b < C(0)) && C(a % b) != C(0) ? C(q - C(1)) : q;
+            } else return C(a / b);
+        }
+    }
+};
+struct DivTrunc {
+    template <typename C> __device__ C operator()(C a, C b) const {
+        if constexpr (std::is_floating_point<C>::value) return trunc(a / b);
+        else {
+            if (b == C(0)) return C(0);
+            if constexpr (std::is_signed<C>::value) {
+                if (b == C(-1)) return wrapping_neg(a);
+            }
+            return C(a / b);
+        }
+    }
+};
+struct Fmod {
+    template <typename C> __device__ C operator()(C a, C b) const {
+        if constexpr (std::is_floating_point<C>::value) return fmod(a, b);
+        else {
+            if (b == C(0)) return C(0);
+            if constexpr (std::is_signed<C>::value) {
+                if (b == C(-1)) return C(0);
+            }
+            return C(a % b);
+        }
+    }
+};
+struct Remainder {
+    template <typename C> __device__ C operator()(C a, C b) const {
+        C mod = Fmod{}(a, b);
+        if constexpr (std::is_floating_point<C>::value || std::is_signed<C>::value) {
+            if (mod != C(0) && (b < C(0)) != (mod < C(0))) mod = C(mod + b);
+        }
+        return mod;
+    }
+};
+// Bitwise ops: integers and bool only; the host rejects floating-point dtypes before launching.
+struct BitwiseAnd { template <typename C> __device__ C operator()(C a, C b) const { if constexpr (std::is_integral<C>::value) return C(a & b); else return a; } };
+struct BitwiseOr { template <typename C> __device__ C operator()(C a, C b) const { if constexpr (std::is_integral<C>::value) return C(a | b); else return a; } };
+struct BitwiseXor { template <typename C> __device__ C operator()(C a, C b) const { if constexpr (std::is_integral<C>::value) return C(a ^ b); else return a; } };
 // NaN propagates (a + b is NaN when either is), as torch.maximum/minimum.
 struct Maximum { template <typename C> __device__ C operator()(C a, C b) const { return is_nan(a) || is_nan(b) ? C(a + b) : (a > b ? a : b); } };
 struct Minimum { template <typename C> __device__ C operator()(C a, C b) const { return is_nan(a) || is_nan(b) ? C(a + b) : (a < b ? a : b); } };
@@ -156,6 +220,14 @@ template <typename C> __device__ __forceinline__ C apply_arithmetic(pst_binary_o
         case PST_BINARY_DIV: return Div{}(a, b);
         case PST_BINARY_POW: return Pow{}(a, b);
         case PST_BINARY_MAXIMUM: return Maximum{}(a, b);
+        case PST_BINARY_DIV_FLOOR:
+        case PST_BINARY_FLOOR_DIVIDE: return DivFloor{}(a, b);
+        case PST_BINARY_DIV_TRUNC: return DivTrunc{}(a, b);
+        case PST_BINARY_REMAINDER: return Remainder{}(a, b);
+        case PST_BINARY_FMOD: return Fmod{}(a, b);
+        case PST_BINARY_BITWISE_AND: return BitwiseAnd{}(a, b);
+        case PST_BINARY_BITWISE_OR: return BitwiseOr{}(a, b);
+        case PST_BINARY_BITWISE_XOR: return BitwiseXor{}(a, b);
         default: return Minimum{}(a, b);
     }
 }
@@ -342,7 +414,9 @@ pst_status pst_binary(pst_binary_op op, const pst_tensor* dst, const pst_tensor*
         PST_REQUIRE(dst->dtype == PST_BOOL, "pst_binary: a comparison or logical op writes bool, not %s", dtype_name(dst->dtype));
     else
         PST_REQUIRE(dst->dtype == a->dtype, "pst_binary: dst is %s but the operands are %s", dtype_name(dst->dtype), dtype_name(a->dtype));
-    PST_REQUIRE(op >= PST_BINARY_ADD && op <= PST_BINARY_LOGICAL_XOR, "pst_binary: unknown op code %d", static_cast<int>(op));
+    PST_REQUIRE(op >= PST_BINARY_ADD && op <= PST_BINARY_BITWISE_XOR, "pst_binary: unknown op code %d", static_cast<int>(op));
+    if (op >= PST_BINARY_BITWISE_AND && a->dtype >= PST_FLOAT16)
+        PST_FAIL(PST_ERROR_NOT_SUPPORTED, "pst_binary: bitwise op %d is not implemented for '%s'", static_cast<int>(op), dtype_name(a->dtype));
     if (numel(*dst) == 0) return PST_SUCCESS;
     if (!is_predicate(op) && vectorizable(operands)) {
         pst_status status = binary_float4(op, dst, a, b, as_stream(stream));

@@ -12,11 +12,29 @@ internal static class Binary
         var common = Promotion.ResultType(a, b);
         if (op.IsLogical()) return (DType.Bool, DType.Bool);
         if (op.IsComparison()) return (common, DType.Bool);
+        if (op.IsBitwise() || op.IsIntegerDivision()) return IntegerOpTypes(op, common, a.Device);
         if (op == BinaryOp.Div && !common.IsFloatingPoint()) return (DTypes.DefaultFloat, DTypes.DefaultFloat);
         // PyTorch checks only a scalar exponent; integer tensors to negative integer tensor powers give 0 (or ±1)
         if (op == BinaryOp.Pow && !common.IsFloatingPoint() && b.IsWrappedNumber && Convert.ToInt64(b.Item()) < 0)
             throw new InvalidOperationException("Integers to negative integer powers are not allowed.");
         if (common == DType.Bool && op is BinaryOp.Sub) throw new InvalidOperationException("Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.");
+        return (common, common);
+    }
+
+    /// <summary>Bitwise ops take integers and bool, the rounding divisions and remainders integers and floats (PyTorch's kernel names in the errors).</summary>
+    static (DType, DType) IntegerOpTypes(BinaryOp op, DType common, Device device)
+    {
+        bool supported = op.IsBitwise() ? !common.IsFloatingPoint() : common != DType.Bool;
+        if (!supported)
+        {
+            string kernel = op switch
+            {
+                BinaryOp.BitwiseAnd => "bitwise_and", BinaryOp.BitwiseOr => "bitwise_or", BinaryOp.BitwiseXor => "bitwise_xor",
+                BinaryOp.DivTrunc => "div_trunc", BinaryOp.Remainder => "remainder", BinaryOp.Fmod => "fmod", _ => "div_floor",
+            };
+            string backend = device.Type == DeviceType.Cuda ? "cuda" : "cpu";
+            throw new NotSupportedException($"\"{kernel}_{backend}\" not implemented for '{common.LegacyName()}'");
+        }
         return (common, common);
     }
 
@@ -58,8 +76,15 @@ internal static class Binary
     static void Compute(BinaryOp op, Tensor y, Tensor a, Tensor b, DType compute)
     {
         var shape = y.ShapeRef;
-        // bool + bool and bool * bool stay bool (PyTorch): they are or and and
-        if (compute == DType.Bool) op = op switch { BinaryOp.Add or BinaryOp.Maximum => BinaryOp.LogicalOr, BinaryOp.Mul or BinaryOp.Minimum => BinaryOp.LogicalAnd, _ => op };
+        // bool + bool and bool * bool stay bool (PyTorch): they are or and and; so are the bitwise ops on bool
+        if (compute == DType.Bool)
+            op = op switch
+            {
+                BinaryOp.Add or BinaryOp.Maximum or BinaryOp.BitwiseOr => BinaryOp.LogicalOr,
+                BinaryOp.Mul or BinaryOp.Minimum or BinaryOp.BitwiseAnd => BinaryOp.LogicalAnd,
+                BinaryOp.BitwiseXor => BinaryOp.LogicalXor,
+                _ => op,
+            };
         var ca = a.DType == compute ? a : a.To(compute);
         var cb = b.DType == compute ? b : b.To(compute);
         var ea = ca.BroadcastView(shape);
@@ -116,6 +141,24 @@ internal static class Binary
                     var tie = s[0].Eq(s[1]).To(g.DType) * 0.5;
                     return [n[0] ? ToA(g * (aWins + tie)) : null, n[1] ? ToB(g * (1 - aWins - tie)) : null];
                 });
+                break;
+            case BinaryOp.Remainder:
+            case BinaryOp.Fmod:
+                // d/db: -floor(a / b) for remainder, -trunc(a / b) for fmod, with PyTorch's rounding-division kernels
+                var quotient = op == BinaryOp.Remainder ? BinaryOp.DivFloor : BinaryOp.DivTrunc;
+                string remainderName = (op == BinaryOp.Remainder ? "RemainderBackward" : "FmodBackward") + (b.IsWrappedNumber ? "0" : "1");
+                Graph.Record(y, remainderName, [a, b], [a, b], (g, s, n) =>
+                    [n[0] ? ToA(g) : null, n[1] ? ToB(-g * Apply(quotient, s[0], s[1])) : null]);
+                break;
+            case BinaryOp.DivFloor:
+            case BinaryOp.DivTrunc:
+                // div with a rounding mode is piecewise constant: PyTorch's div_tensor_*_backward give zeros
+                Graph.Record(y, b.IsWrappedNumber ? "DivBackward3" : "DivBackward2", [a, b], [], (g, _, n) =>
+                    [n[0] ? ToA(Torch.ZerosLike(g)) : null, n[1] ? ToB(Torch.ZerosLike(g)) : null]);
+                break;
+            case BinaryOp.FloorDivide:
+                // floor_divide has no derivative formula in PyTorch: backward through it fails
+                Graph.Record(y, "NotImplemented", [a, b], [], (_, _, _) => throw new NotSupportedException("derivative for floor_divide is not implemented"));
                 break;
             default:
                 throw new NotSupportedException($"{op} is not differentiable");

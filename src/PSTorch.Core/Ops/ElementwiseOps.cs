@@ -14,11 +14,18 @@ public enum BinaryOp
     Add, Sub, Mul, Div, Pow, Maximum, Minimum,
     Eq, Ne, Lt, Le, Gt, Ge,
     LogicalAnd, LogicalOr, LogicalXor,
+    // div(rounding_mode='floor'|'trunc'); FloorDivide is torch.floor_divide: DivFloor's values, no gradient
+    DivFloor, DivTrunc, FloorDivide, Remainder, Fmod,
+    // bitwise on integers; on bool they run as the logical ops
+    BitwiseAnd, BitwiseOr, BitwiseXor,
 }
 
 internal static class ElementwiseOpFacts
 {
     public static bool IsComparison(this BinaryOp op) => op is BinaryOp.Eq or BinaryOp.Ne or BinaryOp.Lt or BinaryOp.Le or BinaryOp.Gt or BinaryOp.Ge;
     public static bool IsLogical(this BinaryOp op) => op is BinaryOp.LogicalAnd or BinaryOp.LogicalOr or BinaryOp.LogicalXor;
+    public static bool IsBitwise(this BinaryOp op) => op is BinaryOp.BitwiseAnd or BinaryOp.BitwiseOr or BinaryOp.BitwiseXor;
+    /// <summary>The ops that keep integer inputs integer and divide: quotients rounded down or toward zero, and remainders.</summary>
+    public static bool IsIntegerDivision(this BinaryOp op) => op is BinaryOp.DivFloor or BinaryOp.DivTrunc or BinaryOp.FloorDivide or BinaryOp.Remainder or BinaryOp.Fmod;
     public static bool IsFloatOnly(this UnaryOp op) => op >= UnaryOp.Exp;
 }

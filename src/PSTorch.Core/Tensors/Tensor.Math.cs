@@ -130,9 +130,10 @@ public partial class Tensor
     public static Tensor operator /(Tensor a, double b) => a.Bin(BinaryOp.Div, Wrap(b));
     public static Tensor operator /(double a, Tensor b) => Binary.Apply(BinaryOp.Div, Wrap(a), b);
     public static Tensor operator -(Tensor a) => a.Neg();
-    public static Tensor operator &(Tensor a, Tensor b) => a.LogicalAnd(b);
-    public static Tensor operator |(Tensor a, Tensor b) => a.LogicalOr(b);
-    public static Tensor operator ^(Tensor a, Tensor b) => a.LogicalXor(b);
+    // & | ^ are PyTorch's: bitwise on integers, logical on bool (Tensor.IntegerDivision.cs)
+    public static Tensor operator &(Tensor a, Tensor b) => a.BitwiseAnd(b);
+    public static Tensor operator |(Tensor a, Tensor b) => a.BitwiseOr(b);
+    public static Tensor operator ^(Tensor a, Tensor b) => a.BitwiseXor(b);
     public static Tensor operator !(Tensor a) => a.LogicalNot();
 
     // Comparison operators return bool tensors, as in PyTorch; equality of tensor objects is Equals/ReferenceEquals.

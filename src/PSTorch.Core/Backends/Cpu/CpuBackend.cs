@@ -120,12 +120,14 @@ internal sealed unsafe partial class CpuBackend : IBackend
     static void ArithmeticFloat<T>(BinaryOp op, Tensor dst, Tensor a, Tensor b) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (op == BinaryOp.Pow) Run(new BinaryRow<T, FloatPowFunction<T>>(), dst, a, b);
+        else if (op.IsIntegerDivision()) FloatDivision<T>(op, dst, a, b);
         else Arithmetic<T>(op, dst, a, b);
     }
 
     static void ArithmeticInteger<T>(BinaryOp op, Tensor dst, Tensor a, Tensor b) where T : unmanaged, IBinaryInteger<T>
     {
         if (op == BinaryOp.Pow) Run(new BinaryRow<T, IntPowFunction<T>>(), dst, a, b);
+        else if (op.IsIntegerDivision() || op.IsBitwise()) IntegerDivisionOrBitwise<T>(op, dst, a, b);
         else Arithmetic<T>(op, dst, a, b);
     }
 

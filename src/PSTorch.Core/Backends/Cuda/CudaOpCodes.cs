@@ -46,6 +46,14 @@ internal static class CudaOpCodes
         BinaryOp.LogicalAnd => PstBinaryOp.LogicalAnd,
         BinaryOp.LogicalOr => PstBinaryOp.LogicalOr,
         BinaryOp.LogicalXor => PstBinaryOp.LogicalXor,
+        BinaryOp.DivFloor => PstBinaryOp.DivFloor,
+        BinaryOp.DivTrunc => PstBinaryOp.DivTrunc,
+        BinaryOp.FloorDivide => PstBinaryOp.FloorDivide,
+        BinaryOp.Remainder => PstBinaryOp.Remainder,
+        BinaryOp.Fmod => PstBinaryOp.Fmod,
+        BinaryOp.BitwiseAnd => PstBinaryOp.BitwiseAnd,
+        BinaryOp.BitwiseOr => PstBinaryOp.BitwiseOr,
+        BinaryOp.BitwiseXor => PstBinaryOp.BitwiseXor,
         _ => throw new NotSupportedException($"'{op}' is not implemented for cuda"),
     };
 
