@@ -4,8 +4,6 @@ namespace PSTorch.Backends.Cpu;
 
 /// <summary>
 /// Fused dropout (IBackend.Dropout): one pass drawing, masking and scaling, split into chunks of whole Philox blocks.
-/// The loops are compiled optimised at once: an op calls each only once per thread, too few calls for tiered JIT to
-/// promote them (they ran 4x slower than rand_like's fill).
 /// </summary>
 internal sealed unsafe partial class CpuBackend
 {
@@ -49,32 +47,28 @@ internal sealed unsafe partial class CpuBackend
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void DropoutFloat(float* y, bool* mask, float* x, long i0, long i1, float p, float scale, PhiloxState state)
     {
-        uint* words = stackalloc uint[4 * RandomTileBlocks];
-        for (long tile = i0; tile < i1; tile += 4 * RandomTileBlocks)
-        {
-            long end = Math.Min(i1, tile + 4 * RandomTileBlocks);
-            Philox.Words(state, (ulong)tile / 4, words, (end - tile + 3) / 4);
-            for (long i = tile; i < end; i++) KeepOrDrop(y, mask, x, i, Philox.ToUnitFloat(words[i - tile]) >= p, scale);
-        }
+        var sink = new DropoutFloatSink(y, mask, x, p, scale);
+        PhiloxDraws.ForEach(state, i0, i1, 1, ref sink);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void DropoutDouble(double* y, bool* mask, double* x, long i0, long i1, double p, double scale, PhiloxState state)
     {
-        uint* words = stackalloc uint[4 * RandomTileBlocks];
-        for (long tile = i0; tile < i1; tile += 2 * RandomTileBlocks)
-        {
-            long end = Math.Min(i1, tile + 2 * RandomTileBlocks);
-            Philox.Words(state, (ulong)tile / 2, words, (end - tile + 1) / 2);
-            for (long i = tile; i < end; i++)
-            {
-                long w = 2 * (i - tile);
-                KeepOrDrop(y, mask, x, i, Philox.ToUnitDouble(words[w], words[w + 1]) >= p, scale);
-            }
-        }
+        var sink = new DropoutDoubleSink(y, mask, x, p, scale);
+        PhiloxDraws.ForEach(state, i0, i1, 2, ref sink);
+    }
+
+    readonly struct DropoutFloatSink(float* y, bool* mask, float* x, float p, float scale) : IDrawSink
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Take(long i, uint* words) => KeepOrDrop(y, mask, x, i, Philox.ToUnitFloat(words[0]) >= p, scale);
+    }
+
+    readonly struct DropoutDoubleSink(double* y, bool* mask, double* x, double p, double scale) : IDrawSink
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Take(long i, uint* words) => KeepOrDrop(y, mask, x, i, Philox.ToUnitDouble(words[0], words[1]) >= p, scale);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -30,33 +30,28 @@ internal sealed unsafe partial class CpuBackend
             FillByIndex(dst, DType.Float32, (p, i0, i1) => UniformFloat((float*)p, i0, i1, (float)from, (float)to, state));
     }
 
-    /// <summary>Philox blocks drawn per tile into a stack buffer (<see cref="Philox.Words"/>) before their elements are written.</summary>
-    const int RandomTileBlocks = 256;
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void UniformFloat(float* o, long i0, long i1, float from, float to, PhiloxState state)
     {
-        float range = to - from;
-        uint* words = stackalloc uint[4 * RandomTileBlocks];
-        for (long tile = i0; tile < i1; tile += 4 * RandomTileBlocks)
-        {
-            long end = Math.Min(i1, tile + 4 * RandomTileBlocks);
-            Philox.Words(state, (ulong)tile / 4, words, (end - tile + 3) / 4);
-            for (long i = tile; i < end; i++) o[i] = from + Philox.ToUnitFloat(words[i - tile]) * range;
-        }
+        var sink = new UniformFloatSink(o, from, to - from);
+        PhiloxDraws.ForEach(state, i0, i1, 1, ref sink);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void UniformDouble(double* o, long i0, long i1, double from, double to, PhiloxState state)
     {
-        double range = to - from;
-        uint* words = stackalloc uint[4 * RandomTileBlocks];
-        for (long tile = i0; tile < i1; tile += 2 * RandomTileBlocks)
-        {
-            long end = Math.Min(i1, tile + 2 * RandomTileBlocks);
-            Philox.Words(state, (ulong)tile / 2, words, (end - tile + 1) / 2);
-            for (long i = tile; i < end; i++) o[i] = from + Philox.ToUnitDouble(words[2 * (i - tile)], words[2 * (i - tile) + 1]) * range;
-        }
+        var sink = new UniformDoubleSink(o, from, to - from);
+        PhiloxDraws.ForEach(state, i0, i1, 2, ref sink);
+    }
+
+    readonly struct UniformFloatSink(float* o, float from, float range) : IDrawSink
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Take(long i, uint* words) => o[i] = from + Philox.ToUnitFloat(words[0]) * range;
+    }
+
+    readonly struct UniformDoubleSink(double* o, double from, double range) : IDrawSink
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Take(long i, uint* words) => o[i] = from + Philox.ToUnitDouble(words[0], words[1]) * range;
     }
 
     public void FillNormal(Tensor dst, double mean, double std, PhiloxState state)
