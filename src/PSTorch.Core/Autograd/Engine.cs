@@ -59,6 +59,8 @@ internal static class Engine
             var gradOutputs = buffers.Remove(node, out var b) ? b : new Tensor?[node.OutputCount];
             if (node.PreHooks != null)
                 foreach (var hook in node.PreHooks) gradOutputs = hook(gradOutputs);
+            if (node.RetainGradHooks != null)
+                foreach (var retain in node.RetainGradHooks) retain(gradOutputs);
 
             // Hooks may keep the gradients they see: those stay with the caller.
             if (node.PreHooks != null && owned != null)

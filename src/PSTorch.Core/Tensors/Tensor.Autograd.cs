@@ -67,10 +67,9 @@ public partial class Tensor
         if (IsLeaf || RetainsGrad) return;
         RetainsGrad = true;
         int nr = OutputNr;
-        (GradFn!.PreHooks ??= []).Add(grads =>
+        (GradFn!.RetainGradHooks ??= []).Add(grads =>
         {
             if (grads[nr] is { } g) Grad = Grad == null ? g.Detach().Clone() : Grad + g.Detach();
-            return grads;
         });
     }
 

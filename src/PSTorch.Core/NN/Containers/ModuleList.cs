@@ -9,9 +9,10 @@ public class ModuleList : Module
         foreach (var m in modules) Append(m);
     }
 
-    public int Count => Children().Count();
+    /// <summary>len(): every slot, a module added twice counted twice.</summary>
+    public int Count => ModuleEntries().Count();
 
-    public Module this[int index] => Children().ElementAt(index < 0 ? index + Count : index);
+    public Module this[int index] => ModuleAt(index);
 
     public ModuleList Append(Module module)
     {

@@ -17,17 +17,10 @@ public class Sequential : Module
         foreach (var (name, module) in namedModules) RegisterModule(name, module);
     }
 
-    public int Count => Children().Count();
+    /// <summary>len(): every slot, a module added twice counted twice.</summary>
+    public int Count => ModuleEntries().Count();
 
-    public Module this[int index]
-    {
-        get
-        {
-            var all = Children().ToList();
-            if (index < -all.Count || index >= all.Count) throw new IndexOutOfRangeException($"index {index} is out of range");
-            return all[index < 0 ? index + all.Count : index];
-        }
-    }
+    public Module this[int index] => ModuleAt(index);
 
     public Sequential Append(Module module)
     {
@@ -39,9 +32,9 @@ public class Sequential : Module
     {
         var x = input;
         bool madeByLibraryLayer = false;
-        foreach (var m in Children())
+        foreach (var (_, m) in ModuleEntries())
         {
-            var next = m.Call(x);
+            var next = (m ?? throw new InvalidOperationException("'NoneType' object is not callable")).Call(x);
             // An intermediate output that only this library's layers (without hooks) saw cannot be reached from
             // outside, and the graph holds its own claim on what it saved: release it now, as PyTorch's refcount
             // does, instead of leaving a training step's activations to the finalizers.
@@ -54,5 +47,5 @@ public class Sequential : Module
     }
 
     static bool IsLibraryLayer(Module m) =>
-        m.GetType().Assembly == typeof(Module).Assembly && !m.HasForwardHooks && (m is not Sequential inner || inner.Children().All(IsLibraryLayer));
+        m.GetType().Assembly == typeof(Module).Assembly && !m.HasForwardHooks && (m is not Sequential inner || inner.ModuleEntries().All(e => e.Module != null && IsLibraryLayer(e.Module)));
 }

@@ -1,0 +1,269 @@
+using PSTorch;
+using Xunit;
+
+namespace PSTorch.Tests.Engine;
+
+/// <summary>Autograd semantics checked against what PyTorch does (messages, leaf rules, hooks, higher order).</summary>
+public class AutogradParityTests
+{
+    static Tensor F64(params double[] v) => Torch.FromArray(v).To(DType.Float64);
+
+    [Fact]
+    public void SecondBackwardWithoutRetainGraphFailsWithPyTorchText_AndRetainGraphAllowsIt()
+    {
+        var x = F64(1, 2).RequiresGrad_();
+        var y = (x * x).Sum();
+        y.Backward(retainGraph: true);
+        y.Backward();
+        Assert.Equal(new[] { 4.0, 8.0 }, x.Grad!.ToArray<double>());
+        var e = Assert.Throws<InvalidOperationException>(() => y.Backward());
+        Assert.StartsWith("Trying to backward through the graph a second time (or directly access saved tensors after they have already been freed). " +
+            "Saved intermediate values of the graph are freed when you call .backward() or autograd.grad(). Specify retain_graph=True", e.Message);
+    }
+
+    [Fact]
+    public void NonScalarBackwardWithoutGradientIsRefused()
+    {
+        var x = F64(1, 2).RequiresGrad_();
+        var e = Assert.Throws<InvalidOperationException>(() => (x * 2).Backward());
+        Assert.Equal("grad can be implicitly created only for scalar outputs", e.Message);
+        var none = Assert.Throws<InvalidOperationException>(() => F64(1, 2).Sum().Backward());
+        Assert.Equal("element 0 of tensors does not require grad and does not have a grad_fn", none.Message);
+    }
+
+    [Fact]
+    public void GradOfANonLeafIsNullUnlessRetained()
+    {
+        var x = F64(1, 2).RequiresGrad_();
+        var y = x * 3;
+        var z = y * 2;
+        z.RetainGrad();
+        z.Sum().Backward();
+        Assert.Null(y.Grad);
+        Assert.False(y.RetainsGrad);
+        Assert.True(z.RetainsGrad);
+        Assert.Equal(new[] { 1.0, 1.0 }, z.Grad!.ToArray<double>());
+        Assert.Equal(new[] { 6.0, 6.0 }, x.Grad!.ToArray<double>());
+    }
+
+    [Fact]
+    public void RetainedGradIsTakenAfterTheTensorsOtherHooks()
+    {
+        // PyTorch: retains_grad hooks always run last, whatever the registration order
+        var x = F64(1, 2).RequiresGrad_();
+        var y = x * 1;
+        y.RetainGrad();
+        y.RegisterHook(g => g * 10);
+        y.Sum().Backward();
+        Assert.Equal(new[] { 10.0, 10.0 }, y.Grad!.ToArray<double>());
+        Assert.Equal(new[] { 10.0, 10.0 }, x.Grad!.ToArray<double>());
+    }
+
+    [Fact]
+    public void LeafHookModifiesTheAccumulatedGradient()
+    {
+        var x = F64(1, 2).RequiresGrad_();
+        x.RegisterHook(g => g * 2);
+        (x * x).Sum().Backward();
+        Assert.Equal(new[] { 4.0, 8.0 }, x.Grad!.ToArray<double>());
+        var e = Assert.Throws<InvalidOperationException>(() => F64(1).RegisterHook(g => g));
+        Assert.Equal("cannot register a hook on a tensor that doesn't require gradient", e.Message);
+    }
+
+    [Fact]
+    public void RequiresGradRules()
+    {
+        var x = F64(1, 2).RequiresGrad_();
+        var y = x * 2;
+        y.RequiresGrad_(); // already requires grad: allowed on a non-leaf
+        var e = Assert.Throws<InvalidOperationException>(() => y.RequiresGrad_(false));
+        Assert.StartsWith("you can only change requires_grad flags of leaf variables.", e.Message);
+        var i = Assert.Throws<InvalidOperationException>(() => Torch.FromArray(new long[] { 1 }).RequiresGrad_());
+        Assert.Equal("only Tensors of floating point and complex dtype can require gradients", i.Message);
+        Torch.FromArray(new long[] { 1 }).RequiresGrad_(false); // turning it off is always fine
+    }
+
+    [Fact]
+    public void LeafRules()
+    {
+        var w = F64(1, 2).RequiresGrad_();
+        Tensor made;
+        using (Torch.NoGrad()) made = w * 2;
+        Assert.True(made.IsLeaf);
+        Assert.False(made.RequiresGrad);
+        Assert.Null(made.GradFn);
+        var plain = F64(1, 2) * 2;
+        Assert.True(plain.IsLeaf);
+        Assert.False(plain.RequiresGrad);
+        Assert.False((w * 2).IsLeaf);
+        Assert.True(w.IsLeaf);
+        var d = (w * 2).Detach();
+        Assert.True(d.IsLeaf);
+        Assert.False(d.RequiresGrad);
+    }
+
+    [Fact]
+    public void InPlaceOnALeafThatRequiresGradIsRefusedOnlyUnderGradMode()
+    {
+        var w = F64(1, 2).RequiresGrad_();
+        var e = Assert.Throws<InvalidOperationException>(() => w.Add_(F64(1, 1)));
+        Assert.Equal("a leaf Variable that requires grad is being used in an in-place operation.", e.Message);
+        using (Torch.NoGrad()) w.Add_(F64(1, 1));
+        Assert.Equal(new[] { 2.0, 3.0 }, w.ToArray<double>());
+        Assert.True(w.IsLeaf);
+    }
+
+    [Fact]
+    public void InPlaceOnAViewOfALeafThatRequiresGradIsRefused()
+    {
+        var w = F64(1, 2, 3, 4).RequiresGrad_();
+        var e = Assert.Throws<InvalidOperationException>(() => w.View(2, 2).Mul_(F64(2)));
+        Assert.Equal("a view of a leaf Variable that requires grad is being used in an in-place operation.", e.Message);
+    }
+
+    [Fact]
+    public void InPlaceWithAnOperandThatRequiresGradMakesTheTargetRequireGrad()
+    {
+        var w = F64(1, 2).RequiresGrad_();
+        var x = F64(5, 6);
+        x.Add_(w);
+        Assert.True(x.RequiresGrad);
+        Assert.False(x.IsLeaf);
+        Assert.Equal("AddBackward0", x.GradFn!.Name);
+        x.Sum().Backward();
+        Assert.Equal(new[] { 1.0, 1.0 }, w.Grad!.ToArray<double>());
+        var m = F64(5, 6);
+        m.Mul_(w);
+        Assert.Equal("MulBackward0", m.GradFn!.Name);
+    }
+
+    [Fact]
+    public void DetachSharesStorageAndVersionCounter_DetachInPlaceCutsTheGraph()
+    {
+        var x = F64(1, 2).RequiresGrad_();
+        var y = x * 2;
+        var d = y.Detach();
+        int before = y.Version;
+        d.Add_(F64(1, 1));
+        Assert.Equal(before + 1, y.Version);
+        Assert.Equal(new[] { 3.0, 5.0 }, y.ToArray<double>());
+        var z = x * 3;
+        Assert.Same(z, z.Detach_());
+        Assert.True(z.IsLeaf);
+        Assert.False(z.RequiresGrad);
+        Assert.Null(z.GradFn);
+    }
+
+    [Fact]
+    public void AutogradGradAllowUnusedAndItsError()
+    {
+        var x = F64(1, 2).RequiresGrad_();
+        var u = F64(3).RequiresGrad_();
+        var y = (x * x).Sum();
+        var e = Assert.Throws<InvalidOperationException>(() => Torch.Grad([y], [x, u], retainGraph: true));
+        Assert.Equal("One of the differentiated Tensors appears to not have been used in the graph. Set allow_unused=True if this is the desired behavior.", e.Message);
+        var g = Torch.Grad([y], [x, u], allowUnused: true);
+        Assert.Equal(new[] { 2.0, 4.0 }, g[0]!.ToArray<double>());
+        Assert.Null(g[1]);
+        Assert.Null(x.Grad); // autograd.grad does not accumulate
+        var nr = Assert.Throws<InvalidOperationException>(() => Torch.Grad([(x * 2).Sum()], [F64(1)]));
+        Assert.Equal("One of the differentiated Tensors does not require grad", nr.Message);
+    }
+
+    [Fact]
+    public void GradOfANonLeafInputIsTheGradientFlowingIntoIt()
+    {
+        var x = F64(1, 2).RequiresGrad_();
+        var h = x * 3;
+        var y = (h * h).Sum();
+        var g = Torch.Grad([y], [h])[0]!;
+        Assert.Equal(new[] { 6.0, 12.0 }, g.ToArray<double>());
+        Assert.Null(x.Grad);
+    }
+
+    [Theory]
+    [InlineData("cube")]
+    [InlineData("sin")]
+    [InlineData("exp")]
+    [InlineData("mul")]
+    public void CreateGraphGivesSecondDerivatives(string op)
+    {
+        double[] xs = [0.5, -1.25, 2.0];
+        var x = F64(xs).RequiresGrad_();
+        Func<Tensor, Tensor> f = op switch
+        {
+            "cube" => t => t.Pow(3),
+            "sin" => t => t.Sin(),
+            "exp" => t => t.Exp(),
+            _ => t => t * t * t,
+        };
+        Func<double, double> first = op switch
+        {
+            "sin" => Math.Cos,
+            "exp" => Math.Exp,
+            _ => v => 3 * v * v,
+        };
+        Func<double, double> second = op switch
+        {
+            "sin" => v => -Math.Sin(v),
+            "exp" => Math.Exp,
+            _ => v => 6 * v,
+        };
+        var y = f(x).Sum();
+        var dx = Torch.Grad([y], [x], createGraph: true)[0]!;
+        Assert.True(dx.RequiresGrad);
+        var expected1 = xs.Select(first).ToArray();
+        var got1 = dx.ToArray<double>();
+        for (int i = 0; i < xs.Length; i++) Assert.Equal(expected1[i], got1[i], 12);
+        dx.Sum().Backward();
+        var got2 = x.Grad!.ToArray<double>();
+        for (int i = 0; i < xs.Length; i++) Assert.Equal(second(xs[i]), got2[i], 12);
+    }
+
+    [Fact]
+    public void BackwardWithCreateGraphAccumulatesAGradThatHasAGraph()
+    {
+        var x = F64(2).RequiresGrad_();
+        x.Pow(3).Backward(createGraph: true);
+        Assert.Equal(12.0, x.Grad!.Item<double>());
+        Assert.True(x.Grad.RequiresGrad);
+        var g = x.Grad;
+        x.Grad = null;
+        g.Backward();
+        Assert.Equal(12.0, x.Grad!.Item<double>()); // d(3x^2)/dx = 6x
+    }
+
+    [Fact]
+    public void GradModeScopesNest()
+    {
+        Assert.True(Torch.IsGradEnabled());
+        using (Torch.NoGrad())
+        {
+            Assert.False(Torch.IsGradEnabled());
+            using (Torch.EnableGrad())
+            {
+                Assert.True(Torch.IsGradEnabled());
+                var x = F64(1).RequiresGrad_();
+                Assert.True((x * 2).RequiresGrad);
+                using (Torch.SetGradEnabled(false)) Assert.False((x * 2).RequiresGrad);
+                Assert.True(Torch.IsGradEnabled());
+            }
+            Assert.False(Torch.IsGradEnabled());
+        }
+        Assert.True(Torch.IsGradEnabled());
+    }
+
+    [Fact]
+    public void NextFunctionsEndInAccumulateGradForLeavesAndNothingForConstants()
+    {
+        var x = F64(1, 2).RequiresGrad_();
+        var c = F64(3, 4);
+        var y = x * c;
+        var next = y.GradFn!.NextFunctions;
+        Assert.Equal(2, next.Count);
+        Assert.Equal("AccumulateGrad", next[0].Function!.Name);
+        Assert.Equal(0, next[0].InputNr);
+        Assert.Null(next[1].Function);
+        Assert.Same(x, ((PSTorch.Autograd.AccumulateGrad)next[0].Function!).Variable);
+    }
+}
