@@ -16,6 +16,8 @@ internal static class Engine
         for (int i = 0; i < roots.Length; i++)
         {
             var r = roots[i];
+            if (grads[i] is { } g && !g.ShapeRef.AsSpan().SequenceEqual(r.ShapeRef))
+                throw new ArgumentException($"Mismatch in shape: grad_output[{i}] has a shape of torch.Size({Shapes.Format(g.ShapeRef)}) and output[{i}] has a shape of torch.Size({Shapes.Format(r.ShapeRef)}).");
             if (!r.RequiresGrad)
                 throw new InvalidOperationException($"element {i} of tensors does not require grad and does not have a grad_fn");
             rootEdges[i] = Graph.EdgeOf(r);

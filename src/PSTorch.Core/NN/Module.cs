@@ -244,8 +244,11 @@ public abstract class Module
         foreach (var p in Parameters())
         {
             if (p.Grad == null) continue;
-            if (setToNone) p.Grad = null;
-            else using (GradMode.Set(false)) p.Grad = p.Grad.Detach().Zero_();
+            if (setToNone) { p.Grad = null; continue; }
+            // PyTorch zeroes the same gradient tensor in place, cut from any graph
+            if (p.Grad.GradFn != null) p.Grad.Detach_();
+            else p.Grad.RequiresGrad = false;
+            using (GradMode.Set(false)) p.Grad.Zero_();
         }
     }
 

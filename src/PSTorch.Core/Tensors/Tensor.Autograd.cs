@@ -52,12 +52,23 @@ public partial class Tensor
         OutputNr = outputNr;
     }
 
-    /// <summary>Computes the gradient of this tensor w.r.t. graph leaves (tensor.backward()).</summary>
-    public void Backward(Tensor? gradient = null, bool retainGraph = false, bool createGraph = false)
+    /// <summary>
+    /// Computes the gradient of this tensor w.r.t. graph leaves (tensor.backward()). With <paramref name="inputs"/>,
+    /// only their .Grad is accumulated (a non-leaf among them retains its grad from then on, as in PyTorch).
+    /// </summary>
+    public void Backward(Tensor? gradient = null, bool retainGraph = false, bool createGraph = false, Tensor[]? inputs = null)
     {
-        if (gradient != null && !gradient.ShapeRef.AsSpan().SequenceEqual(shape))
-            throw new ArgumentException($"Mismatch in shape: grad_output[0] has a shape of {Shapes.Format(gradient.ShapeRef)} and output[0] has a shape of {Shapes.Format(shape)}.");
-        Engine.Run([this], [gradient], retainGraph || createGraph, createGraph);
+        if (inputs == null)
+        {
+            Engine.Run([this], [gradient], retainGraph || createGraph, createGraph);
+            return;
+        }
+        if (inputs.Length == 0) throw new ArgumentException("'inputs' argument to backward() cannot be empty.");
+        foreach (var input in inputs) if (!input.IsLeaf) input.RetainGrad();
+        var grads = Engine.Run([this], [gradient], retainGraph || createGraph, createGraph, inputs, allowUnused: true)!;
+        using (GradMode.Set(createGraph))
+            for (int i = 0; i < inputs.Length; i++)
+                if (inputs[i].IsLeaf && grads[i] != null) inputs[i].GradAccumulator.Apply([grads[i]]);
     }
 
     /// <summary>Keeps .Grad for this non-leaf tensor during backward.</summary>

@@ -234,6 +234,35 @@ public class AutogradParityTests
     }
 
     [Fact]
+    public void BackwardWithInputsAccumulatesOnlyIntoThem()
+    {
+        var a = F64(1, 2).RequiresGrad_();
+        var b = F64(3, 4).RequiresGrad_();
+        var unused = F64(5).RequiresGrad_();
+        var h = a * b;
+        var y = (h * 2).Sum();
+        y.Backward(retainGraph: true, inputs: [a, unused]);
+        Assert.Equal(new[] { 6.0, 8.0 }, a.Grad!.ToArray<double>());
+        Assert.Null(b.Grad);
+        Assert.Null(unused.Grad);
+        y.Backward(inputs: [h]);
+        Assert.True(h.RetainsGrad);
+        Assert.Equal(new[] { 2.0, 2.0 }, h.Grad!.ToArray<double>());
+        Assert.Equal(new[] { 6.0, 8.0 }, a.Grad!.ToArray<double>());
+        Assert.Null(b.Grad);
+        var e = Assert.Throws<ArgumentException>(() => (a * 2).Sum().Backward(inputs: []));
+        Assert.Equal("'inputs' argument to backward() cannot be empty.", e.Message);
+    }
+
+    [Fact]
+    public void GradOutputShapeMismatchNamesItsIndex()
+    {
+        var x = F64(1, 2).RequiresGrad_();
+        var e = Assert.Throws<ArgumentException>(() => Torch.Grad([x.Sum(), x * 2], [x], [null, F64(1, 2, 3)]));
+        Assert.Equal("Mismatch in shape: grad_output[1] has a shape of torch.Size([3]) and output[1] has a shape of torch.Size([2]).", e.Message);
+    }
+
+    [Fact]
     public void GradModeScopesNest()
     {
         Assert.True(Torch.IsGradEnabled());

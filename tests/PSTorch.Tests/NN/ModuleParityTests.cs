@@ -117,6 +117,7 @@ public class ModuleParityTests
         m.Call(Torch.Ones(1, 2)).Sum().Backward();
         var grad = m[0].Parameters().First().Grad!;
         m.ZeroGrad(setToNone: false);
+        Assert.Same(grad, m[0].Parameters().First().Grad); // zeroed in place, as PyTorch does
         Assert.All(m.Parameters(), p => Assert.Equal(0f, p.Grad!.Abs().Sum().Item<float>()));
         m.ZeroGrad();
         Assert.All(m.Parameters(), p => Assert.Null(p.Grad));
