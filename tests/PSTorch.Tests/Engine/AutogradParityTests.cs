@@ -263,6 +263,22 @@ public class AutogradParityTests
     }
 
     [Fact]
+    public void AutogradGradRunsOnlyThePartOfTheGraphLeadingToItsInputs()
+    {
+        var x = F64(1, 2).RequiresGrad_();
+        var below = x * 3;
+        int belowHookCalls = 0;
+        below.RegisterHook(g => { belowHookCalls++; return null; });
+        var h = below * 1;
+        var y = (h * h).Sum();
+        var g = Torch.Grad([y], [h], retainGraph: true)[0]!;
+        Assert.Equal(new[] { 6.0, 12.0 }, g.ToArray<double>());
+        Assert.Equal(0, belowHookCalls);
+        Assert.Equal(new[] { 18.0, 36.0 }, Torch.Grad([y], [x])[0]!.ToArray<double>());
+        Assert.Equal(1, belowHookCalls);
+    }
+
+    [Fact]
     public void GradModeScopesNest()
     {
         Assert.True(Torch.IsGradEnabled());
