@@ -8,8 +8,26 @@ public partial class Tensor
     AccumulateGrad? gradAccumulator;
     internal List<Func<Tensor, Tensor?>> GradHooks { get; } = [];
 
-    /// <summary>The accumulated gradient of a leaf (or of a non-leaf after <see cref="RetainGrad"/>).</summary>
-    public Tensor? Grad { get; set; }
+    Tensor? grad;
+
+    /// <summary>The accumulated gradient of a leaf (or of a non-leaf after <see cref="RetainGrad"/>); an assigned one must match this tensor as in PyTorch.</summary>
+    public Tensor? Grad
+    {
+        get => grad;
+        set
+        {
+            if (value != null)
+            {
+                if (ReferenceEquals(value, this)) throw new InvalidOperationException("can't assign Variable as its own grad");
+                if (value.Device.Type != Device.Type)
+                    throw new InvalidOperationException($"attempting to assign a gradient with device type '{value.Device.Type.ToString().ToLowerInvariant()}' to a tensor with device type '{Device.Type.ToString().ToLowerInvariant()}'. Please ensure that the gradient and the tensor are on the same device");
+                if (value.DType != DType) throw new InvalidOperationException("attempting to assign a gradient to a tensor that has data of a different type");
+                if (!value.ShapeRef.AsSpan().SequenceEqual(shape))
+                    throw new InvalidOperationException($"attempting to assign a gradient of size '{Shapes.Format(value.ShapeRef)}' to a tensor of size '{Shapes.Format(shape)}'. Please ensure that the gradient and the tensor are the same size");
+            }
+            grad = value;
+        }
+    }
 
     /// <summary>The backward function that produced this tensor; null for leaves.</summary>
     public Node? GradFn { get; private set; }
@@ -20,29 +38,35 @@ public partial class Tensor
     public bool IsLeaf => GradFn == null;
     public bool RetainsGrad { get; private set; }
 
+    /// <summary>Whether autograd records operations on this tensor; only a leaf's flag can be set (PyTorch's requires_grad setter).</summary>
     public bool RequiresGrad
     {
         get => requiresGrad || GradFn != null;
         set
         {
-            if (GradFn != null)
-            {
-                if (!value)
-                    throw new InvalidOperationException("you can only change requires_grad flags of leaf variables. If you want to use a computed variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach().");
-                return;
-            }
-            if (value && !DType.IsFloatingPoint())
-                throw new InvalidOperationException("only Tensors of floating point and complex dtype can require gradients");
-            requiresGrad = value;
+            if (GradFn != null) throw RequiresGradOfNonLeaf(value);
+            SetRequiresGrad(value);
         }
     }
 
-    /// <summary>requires_grad_(): sets the flag in place and returns this tensor.</summary>
+    /// <summary>requires_grad_(): sets the flag in place and returns this tensor; unlike the property, asking a non-leaf for what it already has is allowed.</summary>
     public Tensor RequiresGrad_(bool requiresGrad = true)
     {
-        RequiresGrad = requiresGrad;
+        if (GradFn == null) SetRequiresGrad(requiresGrad);
+        else if (!requiresGrad) throw RequiresGradOfNonLeaf(false);
         return this;
     }
+
+    void SetRequiresGrad(bool value)
+    {
+        if (value && !DType.IsFloatingPoint())
+            throw new InvalidOperationException("only Tensors of floating point and complex dtype can require gradients");
+        requiresGrad = value;
+    }
+
+    static InvalidOperationException RequiresGradOfNonLeaf(bool requested) => new(
+        "you can only change requires_grad flags of leaf variables." +
+        (requested ? "" : " If you want to use a computed variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach()."));
 
     internal AccumulateGrad GradAccumulator => gradAccumulator ??= new AccumulateGrad(this);
 

@@ -81,6 +81,30 @@ public class AutogradParityTests
         var i = Assert.Throws<InvalidOperationException>(() => Torch.FromArray(new long[] { 1 }).RequiresGrad_());
         Assert.Equal("only Tensors of floating point and complex dtype can require gradients", i.Message);
         Torch.FromArray(new long[] { 1 }).RequiresGrad_(false); // turning it off is always fine
+        // the property setter refuses any change on a non-leaf, even to true (the message then has no hint)
+        var set = Assert.Throws<InvalidOperationException>(() => y.RequiresGrad = true);
+        Assert.Equal("you can only change requires_grad flags of leaf variables.", set.Message);
+        var unset = Assert.Throws<InvalidOperationException>(() => y.RequiresGrad = false);
+        Assert.Equal("you can only change requires_grad flags of leaf variables. If you want to use a computed variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach().", unset.Message);
+    }
+
+    [Fact]
+    public void AssignedGradMustMatchTheTensor()
+    {
+        var x = F64(1, 2).RequiresGrad_();
+        var size = Assert.Throws<InvalidOperationException>(() => x.Grad = F64(1, 2, 3));
+        Assert.Equal("attempting to assign a gradient of size '[3]' to a tensor of size '[2]'. Please ensure that the gradient and the tensor are the same size", size.Message);
+        var type = Assert.Throws<InvalidOperationException>(() => x.Grad = Torch.Ones(2));
+        Assert.Equal("attempting to assign a gradient to a tensor that has data of a different type", type.Message);
+        var self = Assert.Throws<InvalidOperationException>(() => x.Grad = x);
+        Assert.Equal("can't assign Variable as its own grad", self.Message);
+        var g = F64(5, 6);
+        x.Grad = g;
+        Assert.Same(g, x.Grad);
+        (x * 1).Sum().Backward();
+        Assert.Equal(new[] { 6.0, 7.0 }, x.Grad!.ToArray<double>());
+        x.Grad = null;
+        Assert.Null(x.Grad);
     }
 
     [Fact]
