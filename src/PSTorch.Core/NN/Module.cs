@@ -157,6 +157,15 @@ public abstract class Module
         return all[index < 0 ? index + all.Count : index].Module!;
     }
 
+    /// <summary>The slots of a Python slice [start:stop] (negative bounds count from the end; out-of-range bounds are clamped).</summary>
+    protected List<(string Name, Module? Module)> EntriesInSlice(int? start, int? stop)
+    {
+        var all = ModuleEntries().ToList();
+        int Bound(int? b, int fallback) => b is not { } v ? fallback : Math.Clamp(v < 0 ? v + all.Count : v, 0, all.Count);
+        int from = Bound(start, 0), to = Bound(stop, all.Count);
+        return from < to ? all.GetRange(from, to - from) : [];
+    }
+
     /// <summary>The set sub-modules, each once under its first name (named_children).</summary>
     public IEnumerable<(string Name, Module Module)> NamedChildren()
     {

@@ -181,9 +181,32 @@ public class ModuleParityTests
         list.Extend([new ReLU()]);
         Assert.Equal(new[] { "0", "1", "2" }, list.NamedChildren().Select(c => c.Name));
 
+        var seq = new Sequential(new Linear(1, 1), new ReLU(), new Tanh(), new Sigmoid());
+        Assert.Equal(new[] { "1", "2" }, seq.Slice(1, 3).NamedChildren().Select(c => c.Name)); // names are kept
+        Assert.Same(seq[3], seq[^1..][0]);
+        Assert.Equal(new[] { "0", "1", "2" }, seq[..^1].NamedChildren().Select(c => c.Name));
+        Assert.Equal(0, seq.Slice(3, 1).Count);
+        Assert.Equal(new[] { "0", "1" }, new ModuleList(new ReLU(), new Tanh(), new Sigmoid()).Slice(-2, null).NamedChildren().Select(c => c.Name)); // renumbered
+
         var dict = new ModuleDict(new Dictionary<string, Module> { ["a"] = new ReLU(), ["b"] = new Linear(1, 2) });
         Assert.Equal(new[] { "a", "b" }, dict.Keys);
         Assert.Equal(new[] { "b.weight", "b.bias" }, dict.NamedParameters().Select(p => p.Name));
         Assert.Equal("ModuleDict(\n  (a): ReLU()\n  (b): Linear(in_features=1, out_features=2, bias=True)\n)", dict.ToString());
+    }
+
+    [Fact]
+    public void ModuleListReprCompressesRunsOfIdenticalChildren()
+    {
+        var list = new ModuleList(new Linear(2, 2), new Linear(2, 2), new Linear(2, 2), new ReLU(), new Sequential(new ReLU()), new Sequential(new ReLU()));
+        Assert.Equal(
+            "ModuleList(\n" +
+            "  (0-2): 3 x Linear(in_features=2, out_features=2, bias=True)\n" +
+            "  (3): ReLU()\n" +
+            "  (4-5): 2 x Sequential(\n" +
+            "    (0): ReLU()\n" +
+            "  )\n" +
+            ")", list.ToString());
+        Assert.Equal("ModuleList()", new ModuleList().ToString());
+        Assert.Equal("Sequential(\n  (0): ModuleList(\n    (0-1): 2 x ReLU()\n  )\n)", new Sequential(new ModuleList(new ReLU(), new ReLU())).ToString());
     }
 }

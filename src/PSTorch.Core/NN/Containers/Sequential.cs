@@ -22,6 +22,11 @@ public class Sequential : Module
 
     public Module this[int index] => ModuleAt(index);
 
+    /// <summary>seq[start:stop]: a Sequential of those modules under their names in this one, as PyTorch slices.</summary>
+    public Sequential Slice(int? start, int? stop) => new(EntriesInSlice(start, stop).Select(e => (e.Name, e.Module!)));
+
+    public Sequential this[Range range] => Slice(range.Start.IsFromEnd ? -range.Start.Value : range.Start.Value, range.End.IsFromEnd ? (range.End.Value == 0 ? null : -range.End.Value) : range.End.Value);
+
     public Sequential Append(Module module)
     {
         RegisterModule(Count.ToString(), module);
