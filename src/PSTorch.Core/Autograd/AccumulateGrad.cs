@@ -14,10 +14,9 @@ public sealed class AccumulateGrad : Node
     internal override Tensor?[] Apply(Tensor?[] gradOutputs)
     {
         var g = gradOutputs[0];
-        bool owns = OwnsIncoming && Variable.GradHooks.Count == 0;
+        bool owns = OwnsIncoming;
         OwnsIncoming = false;
         if (g == null) return [];
-        foreach (var hook in Variable.GradHooks) g = hook(g) ?? g;
         if (Variable.Grad == null)
             // PyTorch steals a gradient nothing else references instead of copying it
             Variable.Grad = GradMode.IsEnabled ? g : owns && g.IsContiguous() && g.UntypedStorage.IsExclusive ? g : g.Detach().Clone();

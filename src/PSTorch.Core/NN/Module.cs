@@ -51,11 +51,6 @@ public abstract class Module
         return new HookHandle(() => forwardPreHooks.Remove(hook));
     }
 
-    sealed class HookHandle(Action remove) : IDisposable
-    {
-        public void Dispose() => remove();
-    }
-
     // ---------------------------------------------------------------- registration
 
     public void RegisterParameter(string name, Parameter? parameter) => Set(parameters, CheckName(name), parameter);

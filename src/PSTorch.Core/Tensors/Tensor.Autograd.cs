@@ -6,7 +6,6 @@ public partial class Tensor
 {
     bool requiresGrad;
     AccumulateGrad? gradAccumulator;
-    internal List<Func<Tensor, Tensor?>> GradHooks { get; } = [];
 
     Tensor? grad;
 
@@ -108,17 +107,23 @@ public partial class Tensor
         });
     }
 
-    /// <summary>register_hook: <paramref name="hook"/> sees (and may replace, by returning non-null) this tensor's gradient.</summary>
-    public void RegisterHook(Func<Tensor, Tensor?> hook)
+    /// <summary>
+    /// register_hook: <paramref name="hook"/> sees (and may replace, by returning non-null) this tensor's gradient
+    /// before it is accumulated or captured by autograd.grad; disposing the returned handle removes it.
+    /// </summary>
+    public IDisposable RegisterHook(Func<Tensor, Tensor?> hook)
     {
         if (!RequiresGrad) throw new InvalidOperationException("cannot register a hook on a tensor that doesn't require gradient");
-        if (IsLeaf) { GradHooks.Add(hook); return; }
-        int nr = OutputNr;
-        (GradFn!.PreHooks ??= []).Add(grads =>
+        // a leaf's hooks belong to its AccumulateGrad node, as in PyTorch
+        Node node = IsLeaf ? GradAccumulator : GradFn!;
+        int nr = IsLeaf ? 0 : OutputNr;
+        Func<Tensor?[], Tensor?[]> preHook = grads =>
         {
             if (grads[nr] is { } g && hook(g) is { } replaced) grads[nr] = replaced;
             return grads;
-        });
+        };
+        (node.PreHooks ??= []).Add(preHook);
+        return new HookHandle(() => node.PreHooks!.Remove(preHook));
     }
 
     /// <summary>A tensor sharing storage and version counter, cut from the graph.</summary>

@@ -71,6 +71,22 @@ public class AutogradParityTests
     }
 
     [Fact]
+    public void HooksApplyToGradientsAutogradGradReturnsAndCanBeRemoved()
+    {
+        var x = F64(1, 2).RequiresGrad_();
+        var handle = x.RegisterHook(g => g * 3);
+        var y = (x * x).Sum();
+        Assert.Equal(new[] { 6.0, 12.0 }, Torch.Grad([y], [x], retainGraph: true)[0]!.ToArray<double>());
+        handle.Dispose();
+        Assert.Equal(new[] { 2.0, 4.0 }, Torch.Grad([y], [x], retainGraph: true)[0]!.ToArray<double>());
+        var h = x * 1;
+        using (h.RegisterHook(g => g * 5))
+            Assert.Equal(new[] { 5.0, 5.0 }, Torch.Grad([h.Sum()], [h])[0]!.ToArray<double>());
+        y.Backward();
+        Assert.Equal(new[] { 2.0, 4.0 }, x.Grad!.ToArray<double>());
+    }
+
+    [Fact]
     public void RequiresGradRules()
     {
         var x = F64(1, 2).RequiresGrad_();
