@@ -19,7 +19,8 @@ public sealed class AccumulateGrad : Node
         if (g == null) return [];
         if (Variable.Grad == null)
             // PyTorch steals a gradient nothing else references instead of copying it
-            Variable.Grad = GradMode.IsEnabled ? g : owns && g.IsContiguous() && g.UntypedStorage.IsExclusive ? g : g.Detach().Clone();
+            // under create_graph PyTorch keeps a copy with its own graph (CloneBackward0), never the incoming tensor itself
+            Variable.Grad = GradMode.IsEnabled ? g.Clone() : owns && g.IsContiguous() && g.UntypedStorage.IsExclusive ? g : g.Detach().Clone();
         else if (GradMode.IsEnabled)
             Variable.Grad = Variable.Grad + g;
         else

@@ -132,6 +132,12 @@ public partial class Tensor
     /// <summary>Cuts this tensor from the graph in place.</summary>
     public Tensor Detach_()
     {
+        // a view of a floating tensor is a differentiable view in PyTorch, which it refuses to detach in place
+        if (ViewBase != null && DType.IsFloatingPoint())
+            throw new InvalidOperationException(
+                "Can't detach views in-place. Use detach() instead. If you are using DistributedDataParallel (DDP) for training, " +
+                "and gradient_as_bucket_view is set as True, gradients are views of DDP buckets, and hence detach_() cannot be called " +
+                "on these gradients. To fix this error, please refer to the Optimizer.zero_grad() function in torch/optim/optimizer.py as the solution.");
         GradFn = null;
         requiresGrad = false;
         return this;

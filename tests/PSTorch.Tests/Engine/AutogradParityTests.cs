@@ -187,6 +187,9 @@ public class AutogradParityTests
         d.Add_(F64(1, 1));
         Assert.Equal(before + 1, y.Version);
         Assert.Equal(new[] { 3.0, 5.0 }, y.ToArray<double>());
+        var view = (x * 3).View(2, 1);
+        var e = Assert.Throws<InvalidOperationException>(() => view.Detach_());
+        Assert.StartsWith("Can't detach views in-place. Use detach() instead.", e.Message);
         var z = x * 3;
         Assert.Same(z, z.Detach_());
         Assert.True(z.IsLeaf);
@@ -267,6 +270,7 @@ public class AutogradParityTests
         x.Pow(3).Backward(createGraph: true);
         Assert.Equal(12.0, x.Grad!.Item<double>());
         Assert.True(x.Grad.RequiresGrad);
+        Assert.Equal("CloneBackward0", x.Grad.GradFn!.Name);
         var g = x.Grad;
         x.Grad = null;
         g.Backward();
