@@ -14,13 +14,13 @@ public sealed class AccumulateGrad : Node
     internal override Tensor?[] Apply(Tensor?[] gradOutputs)
     {
         var g = gradOutputs[0];
-        bool owns = OwnsIncoming && Variable.GradHooks.Count == 0;
+        bool owns = OwnsIncoming;
         OwnsIncoming = false;
         if (g == null) return [];
-        foreach (var hook in Variable.GradHooks) g = hook(g) ?? g;
         if (Variable.Grad == null)
             // PyTorch steals a gradient nothing else references instead of copying it
-            Variable.Grad = GradMode.IsEnabled ? g : owns && g.IsContiguous() && g.UntypedStorage.IsExclusive ? g : g.Detach().Clone();
+            // under create_graph PyTorch keeps a copy with its own graph (CloneBackward0), never the incoming tensor itself
+            Variable.Grad = GradMode.IsEnabled ? g.Clone() : owns && g.IsContiguous() && g.UntypedStorage.IsExclusive ? g : g.Detach().Clone();
         else if (GradMode.IsEnabled)
             Variable.Grad = Variable.Grad + g;
         else

@@ -16,6 +16,8 @@ internal static class Engine
         for (int i = 0; i < roots.Length; i++)
         {
             var r = roots[i];
+            if (grads[i] is { } g && !g.ShapeRef.AsSpan().SequenceEqual(r.ShapeRef))
+                throw new ArgumentException($"Mismatch in shape: grad_output[{i}] has a shape of torch.Size({Shapes.Format(g.ShapeRef)}) and output[{i}] has a shape of torch.Size({Shapes.Format(r.ShapeRef)}).");
             if (!r.RequiresGrad)
                 throw new InvalidOperationException($"element {i} of tensors does not require grad and does not have a grad_fn");
             rootEdges[i] = Graph.EdgeOf(r);
@@ -37,6 +39,9 @@ internal static class Engine
         }
 
         var dependencies = CountDependencies(rootEdges);
+        // autograd.grad runs only the nodes on a path to an input, as PyTorch's exec_info does: hooks and saved
+        // values elsewhere in the graph are left alone
+        var leadsToInput = capture == null ? null : NodesLeadingTo(capture.Keys.Select(k => k.Item1), dependencies.Keys.Concat(rootEdges.Select(e => e.Function!)));
         var buffers = new Dictionary<Node, Tensor?[]>();
         var ready = new PriorityQueue<Node, long>();
 
@@ -57,8 +62,16 @@ internal static class Engine
         {
             var node = ready.Dequeue();
             var gradOutputs = buffers.Remove(node, out var b) ? b : new Tensor?[node.OutputCount];
+            if (leadsToInput != null && !leadsToInput.Contains(node))
+            {
+                foreach (var edge in node.NextEdges)
+                    if (edge.IsValid && --dependencies[edge.Function!] == 0) ready.Enqueue(edge.Function!, -edge.Function!.SequenceNr);
+                continue;
+            }
             if (node.PreHooks != null)
                 foreach (var hook in node.PreHooks) gradOutputs = hook(gradOutputs);
+            if (node.RetainGradHooks != null)
+                foreach (var retain in node.RetainGradHooks) retain(gradOutputs);
 
             // Hooks may keep the gradients they see: those stay with the caller.
             if (node.PreHooks != null && owned != null)
@@ -71,11 +84,12 @@ internal static class Engine
             {
                 for (int k = 0; k < gradOutputs.Length; k++)
                     if (capture.TryGetValue((node, k), out int idx)) captured![idx] = gradOutputs[k];
-                gradInputs = node is AccumulateGrad ? [] : node.Apply(gradOutputs);
+                bool feedsAnInput = node.NextEdges.Any(e => e.IsValid && leadsToInput!.Contains(e.Function!));
+                gradInputs = node is AccumulateGrad || !feedsAnInput ? [] : node.Apply(gradOutputs);
             }
             else gradInputs = node.Apply(gradOutputs);
 
-            if (!retainGraph) node.ReleaseVariables();
+            if (!retainGraph && (capture == null || gradInputs.Length > 0)) node.ReleaseVariables();
             if (owned != null) TakeOwnership(node, gradOutputs, gradInputs, owned);
 
             for (int i = 0; i < gradInputs.Length && i < node.NextEdges.Length; i++)
@@ -144,6 +158,17 @@ internal static class Engine
             }
         foreach (var g in gradOutputs)
             if (g != null && Array.IndexOf(gradInputs, g) < 0) Release(g, owned);
+    }
+
+    /// <summary>The nodes among <paramref name="graph"/> from which one of <paramref name="targets"/> can be reached (the targets included).</summary>
+    static HashSet<Node> NodesLeadingTo(IEnumerable<Node> targets, IEnumerable<Node> graph)
+    {
+        var result = new HashSet<Node>(targets);
+        // a node's next functions existed before it, so in creation order every node comes after those it feeds
+        foreach (var n in graph.Distinct().OrderBy(n => n.SequenceNr))
+            foreach (var e in n.NextEdges)
+                if (e.IsValid && result.Contains(e.Function!)) { result.Add(n); break; }
+        return result;
     }
 
     static Dictionary<Node, int> CountDependencies(Edge[] roots)

@@ -45,5 +45,8 @@ public abstract class Node
     /// <summary>Hooks run on the output gradients before <see cref="Apply"/>.</summary>
     internal List<Func<Tensor?[], Tensor?[]>>? PreHooks;
 
+    /// <summary>retain_grad hooks: they run after every <see cref="PreHooks"/> hook (PyTorch runs them last whatever the registration order) and only read.</summary>
+    internal List<Action<Tensor?[]>>? RetainGradHooks;
+
     public override string ToString() => $"<{Name} object>";
 }

@@ -51,11 +51,6 @@ public abstract class Module
         return new HookHandle(() => forwardPreHooks.Remove(hook));
     }
 
-    sealed class HookHandle(Action remove) : IDisposable
-    {
-        public void Dispose() => remove();
-    }
-
     // ---------------------------------------------------------------- registration
 
     public void RegisterParameter(string name, Parameter? parameter) => Set(parameters, CheckName(name), parameter);
@@ -139,10 +134,38 @@ public abstract class Module
         foreach (var (name, value) in Assigned()) if (value is Parameter p) yield return (name, p);
     }
 
+    /// <summary>
+    /// Every sub-module slot in order, including unset (null) ones and a module held under several names: what
+    /// PyTorch's _modules.items() gives, which containers index, repr prints and state_dict walks.
+    /// </summary>
+    protected IEnumerable<(string Name, Module? Module)> ModuleEntries()
+    {
+        foreach (var kv in modules) yield return (kv.Key, kv.Value);
+        foreach (var (name, value) in Assigned()) if (value is Module m) yield return (name, m);
+    }
+
+    /// <summary>The module in slot <paramref name="index"/> (negative counts from the end), as Sequential and ModuleList index.</summary>
+    protected Module ModuleAt(int index)
+    {
+        var all = ModuleEntries().ToList();
+        if (index < -all.Count || index >= all.Count) throw new IndexOutOfRangeException($"index {index} is out of range");
+        return all[index < 0 ? index + all.Count : index].Module!;
+    }
+
+    /// <summary>The slots of a Python slice [start:stop] (negative bounds count from the end; out-of-range bounds are clamped).</summary>
+    protected List<(string Name, Module? Module)> EntriesInSlice(int? start, int? stop)
+    {
+        var all = ModuleEntries().ToList();
+        int Bound(int? b, int fallback) => b is not { } v ? fallback : Math.Clamp(v < 0 ? v + all.Count : v, 0, all.Count);
+        int from = Bound(start, 0), to = Bound(stop, all.Count);
+        return from < to ? all.GetRange(from, to - from) : [];
+    }
+
+    /// <summary>The set sub-modules, each once under its first name (named_children).</summary>
     public IEnumerable<(string Name, Module Module)> NamedChildren()
     {
-        foreach (var kv in modules) if (kv.Value != null) yield return (kv.Key, kv.Value);
-        foreach (var (name, value) in Assigned()) if (value is Module m) yield return (name, m);
+        var seen = new HashSet<Module>(ReferenceEqualityComparer.Instance);
+        foreach (var (name, m) in ModuleEntries()) if (m != null && seen.Add(m)) yield return (name, m);
     }
 
     public IEnumerable<Module> Children() => NamedChildren().Select(c => c.Module);
@@ -187,6 +210,13 @@ public abstract class Module
 
     public IEnumerable<Tensor> Buffers(bool recurse = true) => NamedBuffers(recurse).Select(b => b.Buffer);
 
+    /// <summary>requires_grad_: sets requires_grad of every parameter; returns this module.</summary>
+    public Module RequiresGrad_(bool requiresGrad = true)
+    {
+        foreach (var p in Parameters()) p.RequiresGrad_(requiresGrad);
+        return this;
+    }
+
     /// <summary>A buffer of this module by name (null if absent or unset).</summary>
     protected Tensor? GetBuffer(string name) => buffers.FirstOrDefault(kv => kv.Key == name).Value;
 
@@ -218,8 +248,11 @@ public abstract class Module
         foreach (var p in Parameters())
         {
             if (p.Grad == null) continue;
-            if (setToNone) p.Grad = null;
-            else using (GradMode.Set(false)) p.Grad = p.Grad.Detach().Zero_();
+            if (setToNone) { p.Grad = null; continue; }
+            // PyTorch zeroes the same gradient tensor in place, cut from any graph
+            if (p.Grad.GradFn != null) p.Grad.Detach_();
+            else p.Grad.RequiresGrad = false;
+            using (GradMode.Set(false)) p.Grad.Zero_();
         }
     }
 
@@ -263,16 +296,28 @@ public abstract class Module
 
     // ---------------------------------------------------------------- state dict
 
+    /// <summary>
+    /// The modules state_dict and load_state_dict visit, with their key prefixes: pre-order and, as in PyTorch,
+    /// without removing a module shared under several names (its entries appear under each).
+    /// </summary>
+    IEnumerable<(string Prefix, Module Module)> StateModules(string prefix = "")
+    {
+        yield return (prefix, this);
+        foreach (var (name, child) in ModuleEntries())
+            if (child != null)
+                foreach (var x in child.StateModules(prefix + name + "."))
+                    yield return x;
+    }
+
     /// <summary>Parameters and persistent buffers by dotted name, detached, in PyTorch's order.</summary>
     public StateDict StateDict()
     {
         var d = new StateDict();
-        foreach (var (prefix, m) in NamedModules())
+        foreach (var (prefix, m) in StateModules())
         {
-            string P(string n) => prefix.Length == 0 ? n : prefix + "." + n;
-            foreach (var (name, p) in m.NamedParametersDirect()) d[P(name)] = p.Detach();
+            foreach (var (name, p) in m.NamedParametersDirect()) d[prefix + name] = p.Detach();
             foreach (var kv in m.buffers)
-                if (kv.Value != null && !m.nonPersistent.Contains(kv.Key)) d[P(kv.Key)] = kv.Value.Detach();
+                if (kv.Value != null && !m.nonPersistent.Contains(kv.Key)) d[prefix + kv.Key] = kv.Value.Detach();
         }
         return d;
     }
@@ -284,12 +329,11 @@ public abstract class Module
     public LoadStateDictResult LoadStateDict(IReadOnlyDictionary<string, Tensor> state, bool strict = true)
     {
         var own = new Dictionary<string, (Tensor Target, Module Owner, string Local, bool IsBuffer)>();
-        foreach (var (prefix, m) in NamedModules())
+        foreach (var (prefix, m) in StateModules())
         {
-            string P(string n) => prefix.Length == 0 ? n : prefix + "." + n;
-            foreach (var (name, p) in m.NamedParametersDirect()) own.TryAdd(P(name), (p, m, name, false));
+            foreach (var (name, p) in m.NamedParametersDirect()) own.TryAdd(prefix + name, (p, m, name, false));
             foreach (var kv in m.buffers)
-                if (kv.Value != null && !m.nonPersistent.Contains(kv.Key)) own.TryAdd(P(kv.Key), (kv.Value, m, kv.Key, true));
+                if (kv.Value != null && !m.nonPersistent.Contains(kv.Key)) own.TryAdd(prefix + kv.Key, (kv.Value, m, kv.Key, true));
         }
         var missing = own.Keys.Where(k => !state.ContainsKey(k)).ToList();
         var unexpected = state.Keys.Where(k => !own.ContainsKey(k)).ToList();
@@ -324,15 +368,16 @@ public abstract class Module
     /// <summary>PyTorch's model repr.</summary>
     public override string ToString()
     {
-        var children = NamedChildren().ToList();
+        var children = ModuleEntries().ToList();
         var extra = ExtraRepr();
         var name = ReprName;
-        if (children.Count == 0) return $"{name}({extra})";
+        // PyTorch puts a one-line extra_repr inside the parentheses and anything else on indented lines
+        if (children.Count == 0 && !extra.Contains('\n')) return $"{name}({extra})";
         var sb = new StringBuilder();
         sb.Append(name).Append('(');
         if (extra.Length > 0) sb.Append("\n  ").Append(extra.Replace("\n", "\n  "));
         foreach (var (childName, child) in children)
-            sb.Append("\n  (").Append(childName).Append("): ").Append(child.ToString().Replace("\n", "\n  "));
+            sb.Append("\n  (").Append(childName).Append("): ").Append(child?.ToString().Replace("\n", "\n  ") ?? "None");
         sb.Append("\n)");
         return sb.ToString();
     }

@@ -14,6 +14,8 @@ internal static class InPlace
         if (target.IsLeaf && target.RequiresGrad)
             throw new InvalidOperationException("a leaf Variable that requires grad is being used in an in-place operation.");
         bool record = target.RequiresGrad || (other?.RequiresGrad ?? false);
+        if (record && target.ViewBase is { IsLeaf: true, RequiresGrad: true })
+            throw new InvalidOperationException("a view of a leaf Variable that requires grad is being used in an in-place operation.");
         if (record && target.ViewBase is { } b && b.RequiresGrad)
             throw new NotSupportedException("An in-place operation on a view of a tensor that requires grad is not supported; use the out-of-place operation instead.");
         return record;

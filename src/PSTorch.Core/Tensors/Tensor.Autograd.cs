@@ -6,10 +6,27 @@ public partial class Tensor
 {
     bool requiresGrad;
     AccumulateGrad? gradAccumulator;
-    internal List<Func<Tensor, Tensor?>> GradHooks { get; } = [];
 
-    /// <summary>The accumulated gradient of a leaf (or of a non-leaf after <see cref="RetainGrad"/>).</summary>
-    public Tensor? Grad { get; set; }
+    Tensor? grad;
+
+    /// <summary>The accumulated gradient of a leaf (or of a non-leaf after <see cref="RetainGrad"/>); an assigned one must match this tensor as in PyTorch.</summary>
+    public Tensor? Grad
+    {
+        get => grad;
+        set
+        {
+            if (value != null)
+            {
+                if (ReferenceEquals(value, this)) throw new InvalidOperationException("can't assign Variable as its own grad");
+                if (value.Device.Type != Device.Type)
+                    throw new InvalidOperationException($"attempting to assign a gradient with device type '{value.Device.Type.ToString().ToLowerInvariant()}' to a tensor with device type '{Device.Type.ToString().ToLowerInvariant()}'. Please ensure that the gradient and the tensor are on the same device");
+                if (value.DType != DType) throw new InvalidOperationException("attempting to assign a gradient to a tensor that has data of a different type");
+                if (!value.ShapeRef.AsSpan().SequenceEqual(shape))
+                    throw new InvalidOperationException($"attempting to assign a gradient of size '{Shapes.Format(value.ShapeRef)}' to a tensor of size '{Shapes.Format(shape)}'. Please ensure that the gradient and the tensor are the same size");
+            }
+            grad = value;
+        }
+    }
 
     /// <summary>The backward function that produced this tensor; null for leaves.</summary>
     public Node? GradFn { get; private set; }
@@ -20,29 +37,35 @@ public partial class Tensor
     public bool IsLeaf => GradFn == null;
     public bool RetainsGrad { get; private set; }
 
+    /// <summary>Whether autograd records operations on this tensor; only a leaf's flag can be set (PyTorch's requires_grad setter).</summary>
     public bool RequiresGrad
     {
         get => requiresGrad || GradFn != null;
         set
         {
-            if (GradFn != null)
-            {
-                if (!value)
-                    throw new InvalidOperationException("you can only change requires_grad flags of leaf variables. If you want to use a computed variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach().");
-                return;
-            }
-            if (value && !DType.IsFloatingPoint())
-                throw new InvalidOperationException("only Tensors of floating point and complex dtype can require gradients");
-            requiresGrad = value;
+            if (GradFn != null) throw RequiresGradOfNonLeaf(value);
+            SetRequiresGrad(value);
         }
     }
 
-    /// <summary>requires_grad_(): sets the flag in place and returns this tensor.</summary>
+    /// <summary>requires_grad_(): sets the flag in place and returns this tensor; unlike the property, asking a non-leaf for what it already has is allowed.</summary>
     public Tensor RequiresGrad_(bool requiresGrad = true)
     {
-        RequiresGrad = requiresGrad;
+        if (GradFn == null) SetRequiresGrad(requiresGrad);
+        else if (!requiresGrad) throw RequiresGradOfNonLeaf(false);
         return this;
     }
+
+    void SetRequiresGrad(bool value)
+    {
+        if (value && !DType.IsFloatingPoint())
+            throw new InvalidOperationException("only Tensors of floating point and complex dtype can require gradients");
+        requiresGrad = value;
+    }
+
+    static InvalidOperationException RequiresGradOfNonLeaf(bool requested) => new(
+        "you can only change requires_grad flags of leaf variables." +
+        (requested ? "" : " If you want to use a computed variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach()."));
 
     internal AccumulateGrad GradAccumulator => gradAccumulator ??= new AccumulateGrad(this);
 
@@ -52,12 +75,23 @@ public partial class Tensor
         OutputNr = outputNr;
     }
 
-    /// <summary>Computes the gradient of this tensor w.r.t. graph leaves (tensor.backward()).</summary>
-    public void Backward(Tensor? gradient = null, bool retainGraph = false, bool createGraph = false)
+    /// <summary>
+    /// Computes the gradient of this tensor w.r.t. graph leaves (tensor.backward()). With <paramref name="inputs"/>,
+    /// only their .Grad is accumulated (a non-leaf among them retains its grad from then on, as in PyTorch).
+    /// </summary>
+    public void Backward(Tensor? gradient = null, bool retainGraph = false, bool createGraph = false, Tensor[]? inputs = null)
     {
-        if (gradient != null && !gradient.ShapeRef.AsSpan().SequenceEqual(shape))
-            throw new ArgumentException($"Mismatch in shape: grad_output[0] has a shape of {Shapes.Format(gradient.ShapeRef)} and output[0] has a shape of {Shapes.Format(shape)}.");
-        Engine.Run([this], [gradient], retainGraph || createGraph, createGraph);
+        if (inputs == null)
+        {
+            Engine.Run([this], [gradient], retainGraph || createGraph, createGraph);
+            return;
+        }
+        if (inputs.Length == 0) throw new ArgumentException("'inputs' argument to backward() cannot be empty.");
+        foreach (var input in inputs) if (!input.IsLeaf) input.RetainGrad();
+        var grads = Engine.Run([this], [gradient], retainGraph || createGraph, createGraph, inputs, allowUnused: true)!;
+        using (GradMode.Set(createGraph))
+            for (int i = 0; i < inputs.Length; i++)
+                if (inputs[i].IsLeaf && grads[i] != null) inputs[i].GradAccumulator.Apply([grads[i]]);
     }
 
     /// <summary>Keeps .Grad for this non-leaf tensor during backward.</summary>
@@ -67,24 +101,29 @@ public partial class Tensor
         if (IsLeaf || RetainsGrad) return;
         RetainsGrad = true;
         int nr = OutputNr;
-        (GradFn!.PreHooks ??= []).Add(grads =>
+        (GradFn!.RetainGradHooks ??= []).Add(grads =>
         {
             if (grads[nr] is { } g) Grad = Grad == null ? g.Detach().Clone() : Grad + g.Detach();
-            return grads;
         });
     }
 
-    /// <summary>register_hook: <paramref name="hook"/> sees (and may replace, by returning non-null) this tensor's gradient.</summary>
-    public void RegisterHook(Func<Tensor, Tensor?> hook)
+    /// <summary>
+    /// register_hook: <paramref name="hook"/> sees (and may replace, by returning non-null) this tensor's gradient
+    /// before it is accumulated or captured by autograd.grad; disposing the returned handle removes it.
+    /// </summary>
+    public IDisposable RegisterHook(Func<Tensor, Tensor?> hook)
     {
         if (!RequiresGrad) throw new InvalidOperationException("cannot register a hook on a tensor that doesn't require gradient");
-        if (IsLeaf) { GradHooks.Add(hook); return; }
-        int nr = OutputNr;
-        (GradFn!.PreHooks ??= []).Add(grads =>
+        // a leaf's hooks belong to its AccumulateGrad node, as in PyTorch
+        Node node = IsLeaf ? GradAccumulator : GradFn!;
+        int nr = IsLeaf ? 0 : OutputNr;
+        Func<Tensor?[], Tensor?[]> preHook = grads =>
         {
             if (grads[nr] is { } g && hook(g) is { } replaced) grads[nr] = replaced;
             return grads;
-        });
+        };
+        (node.PreHooks ??= []).Add(preHook);
+        return new HookHandle(() => node.PreHooks!.Remove(preHook));
     }
 
     /// <summary>A tensor sharing storage and version counter, cut from the graph.</summary>
@@ -93,6 +132,12 @@ public partial class Tensor
     /// <summary>Cuts this tensor from the graph in place.</summary>
     public Tensor Detach_()
     {
+        // a view of a floating tensor is a differentiable view in PyTorch, which it refuses to detach in place
+        if (ViewBase != null && DType.IsFloatingPoint())
+            throw new InvalidOperationException(
+                "Can't detach views in-place. Use detach() instead. If you are using DistributedDataParallel (DDP) for training, " +
+                "and gradient_as_bucket_view is set as True, gradients are views of DDP buckets, and hence detach_() cannot be called " +
+                "on these gradients. To fix this error, please refer to the Optimizer.zero_grad() function in torch/optim/optimizer.py as the solution.");
         GradFn = null;
         requiresGrad = false;
         return this;

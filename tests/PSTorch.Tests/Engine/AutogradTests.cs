@@ -201,7 +201,7 @@ public class AutogradTests
     {
         var x = Torch.Ones([3], requiresGrad: true);
         var e = Assert.Throws<ArgumentException>(() => (x * 2).Backward(Torch.Ones(2)));
-        Assert.Equal("Mismatch in shape: grad_output[0] has a shape of [2] and output[0] has a shape of [3].", e.Message);
+        Assert.Equal("Mismatch in shape: grad_output[0] has a shape of torch.Size([2]) and output[0] has a shape of torch.Size([3]).", e.Message);
     }
 
     [Fact]

@@ -113,7 +113,9 @@ public class FusedStepTests
         var broken = new Parameter(Torch.Ones(3, 4).T()); // strided: its update runs (and fails) in the formula path
         var optimizer = CreateForGroup(name, [fusable, broken]);
         fusable.Grad = Torch.Full([8], 0.5);
-        broken.Grad = Torch.Ones(5);
+        broken.Grad = Torch.Ones(4, 3);
+        // a gradient that no longer fits: the parameter's shape changed through .data (assigning a mismatched .grad is refused)
+        broken.Data = Torch.Ones(4, 5).T();
         Assert.ThrowsAny<Exception>(() => optimizer.Step());
         Assert.Equal(Enumerable.Repeat(1f, 8), fusable.ToArray<float>());
         var state = optimizer.State[fusable];

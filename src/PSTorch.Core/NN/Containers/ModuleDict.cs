@@ -13,11 +13,11 @@ public class ModuleDict : Module
 
     public Module this[string key]
     {
-        get => NamedChildren().FirstOrDefault(c => c.Name == key).Module ?? throw new KeyNotFoundException($"'{key}' is not in the ModuleDict");
+        get => ModuleEntries().FirstOrDefault(c => c.Name == key).Module ?? throw new KeyNotFoundException($"'{key}' is not in the ModuleDict");
         set => RegisterModule(key, value);
     }
 
-    public bool ContainsKey(string key) => NamedChildren().Any(c => c.Name == key);
-    public int Count => NamedChildren().Count();
-    public IEnumerable<string> Keys => NamedChildren().Select(c => c.Name);
+    public bool ContainsKey(string key) => ModuleEntries().Any(c => c.Name == key);
+    public int Count => ModuleEntries().Count();
+    public IEnumerable<string> Keys => ModuleEntries().Select(c => c.Name);
 }

@@ -17,17 +17,15 @@ public class Sequential : Module
         foreach (var (name, module) in namedModules) RegisterModule(name, module);
     }
 
-    public int Count => Children().Count();
+    /// <summary>len(): every slot, a module added twice counted twice.</summary>
+    public int Count => ModuleEntries().Count();
 
-    public Module this[int index]
-    {
-        get
-        {
-            var all = Children().ToList();
-            if (index < -all.Count || index >= all.Count) throw new IndexOutOfRangeException($"index {index} is out of range");
-            return all[index < 0 ? index + all.Count : index];
-        }
-    }
+    public Module this[int index] => ModuleAt(index);
+
+    /// <summary>seq[start:stop]: a Sequential of those modules under their names in this one, as PyTorch slices.</summary>
+    public Sequential Slice(int? start, int? stop) => new(EntriesInSlice(start, stop).Select(e => (e.Name, e.Module!)));
+
+    public Sequential this[Range range] => Slice(range.Start.IsFromEnd ? -range.Start.Value : range.Start.Value, range.End.IsFromEnd ? (range.End.Value == 0 ? null : -range.End.Value) : range.End.Value);
 
     public Sequential Append(Module module)
     {
@@ -39,9 +37,9 @@ public class Sequential : Module
     {
         var x = input;
         bool madeByLibraryLayer = false;
-        foreach (var m in Children())
+        foreach (var (_, m) in ModuleEntries())
         {
-            var next = m.Call(x);
+            var next = (m ?? throw new InvalidOperationException("'NoneType' object is not callable")).Call(x);
             // An intermediate output that only this library's layers (without hooks) saw cannot be reached from
             // outside, and the graph holds its own claim on what it saved: release it now, as PyTorch's refcount
             // does, instead of leaving a training step's activations to the finalizers.
@@ -54,5 +52,5 @@ public class Sequential : Module
     }
 
     static bool IsLibraryLayer(Module m) =>
-        m.GetType().Assembly == typeof(Module).Assembly && !m.HasForwardHooks && (m is not Sequential inner || inner.Children().All(IsLibraryLayer));
+        m.GetType().Assembly == typeof(Module).Assembly && !m.HasForwardHooks && (m is not Sequential inner || inner.ModuleEntries().All(e => e.Module != null && IsLibraryLayer(e.Module)));
 }
