@@ -142,41 +142,99 @@ public static partial class Functional
         return weight.Reshape(shape);
     }
 
-    // The elementwise regression losses broadcast input and target as PyTorch does (where it warns that the sizes differ).
+    /// <summary>
+    /// A pointwise loss as one autograd node named as PyTorch's (MseLossBackward0, ...): the value is computed without
+    /// recording, and the backward is PyTorch's pointwise derivative for each of input and target, times the output
+    /// gradient (over the element count for "mean") and the weight. Weights get no gradient, as in PyTorch.
+    /// </summary>
+    static Tensor PointwiseLoss(Tensor input, Tensor target, Tensor? weight, string reduction, string gradFn,
+        Func<Tensor, Tensor, Tensor> loss, Func<Tensor, Tensor, Tensor> inputGrad, Func<Tensor, Tensor, Tensor> targetGrad)
+    {
+        if (weight is { RequiresGrad: true } && GradMode.IsEnabled) throw new NotSupportedException("the derivative for 'weight' is not implemented.");
+        Tensor result;
+        long count;
+        using (GradMode.Set(false))
+        {
+            var elements = loss(input, target);
+            if (weight != null) elements = elements * weight;
+            count = elements.Numel();
+            result = Reduce(elements, reduction);
+        }
+        if (Graph.ShouldRecord(input, target))
+            Graph.Record(result, gradFn, [input, target], weight != null ? [input, target, weight] : [input, target], (g, saved, needs) =>
+            {
+                var scale = reduction == "mean" ? g / (double)count : g;
+                if (weight != null) scale = scale * saved[2];
+                return [needs[0] ? scale * inputGrad(saved[0], saved[1]) : null, needs[1] ? scale * targetGrad(saved[0], saved[1]) : null];
+            });
+        return result;
+    }
+
+    /// <summary>Input and target expanded to their broadcast shape, as torch.nn.functional does for the regression losses (where it warns that the sizes differ).</summary>
+    static (Tensor Input, Tensor Target) Broadcast(Tensor input, Tensor target)
+    {
+        if (SameShape(input, target)) return (input, target);
+        var shape = Shapes.Broadcast(input.Shape, target.Shape);
+        return (input.Expand(shape), target.Expand(shape));
+    }
 
     public static Tensor MseLoss(Tensor input, Tensor target, string reduction = "mean")
     {
         (input, target) = Amp.Autocast.Cast("mse_loss", input, target);
-        var d = input - target;
-        return Reduce(d * d, reduction);
+        (input, target) = Broadcast(input, target);
+        return PointwiseLoss(input, target, null, reduction, "MseLossBackward0",
+            (x, y) => (x - y) * (x - y), (x, y) => (x - y) * 2.0, (x, y) => (x - y) * -2.0);
     }
 
+    /// <summary>|input - target|, composed as PyTorch's l1_loss is (grad_fn MeanBackward0 / SumBackward0 / AbsBackward0).</summary>
     public static Tensor L1Loss(Tensor input, Tensor target, string reduction = "mean")
     {
         (input, target) = Amp.Autocast.Cast("l1_loss", input, target);
         return Reduce((input - target).Abs(), reduction);
     }
 
-    /// <summary>0.5 d²/beta where |d| &lt; beta, else |d| - 0.5 beta.</summary>
+    /// <summary>0.5 d²/beta where |d| &lt; beta, else |d| - 0.5 beta; the derivative is d/beta clamped to [-1, 1] (sign(d) for beta 0).</summary>
     public static Tensor SmoothL1Loss(Tensor input, Tensor target, string reduction = "mean", double beta = 1.0)
     {
         (input, target) = Amp.Autocast.Cast("smooth_l1_loss", input, target);
         if (beta < 0) throw new ArgumentException("smooth_l1_loss does not support negative values for beta.");
-        var d = (input - target).Abs();
-        if (beta == 0) return Reduce(d, reduction);
-        return Reduce(Torch.Where(d < beta, d * d * (0.5 / beta), d - 0.5 * beta), reduction);
+        (input, target) = Broadcast(input, target);
+        Tensor Derivative(Tensor x, Tensor y)
+        {
+            var d = x - y;
+            return beta == 0 ? d.Sign() : Torch.Where(d.Abs() < beta, d / beta, d.Sign());
+        }
+        return PointwiseLoss(input, target, null, reduction, "SmoothL1LossBackward0", (x, y) =>
+            {
+                var d = (x - y).Abs();
+                return beta == 0 ? d : Torch.Where(d < beta, d * d * (0.5 / beta), d - 0.5 * beta);
+            },
+            Derivative, (x, y) => -Derivative(x, y));
     }
 
-    /// <summary>0.5 d² where |d| &lt;= delta, else delta (|d| - 0.5 delta).</summary>
+    /// <summary>0.5 d² where |d| &lt;= delta, else delta (|d| - 0.5 delta); the derivative is d clamped to [-delta, delta].</summary>
     public static Tensor HuberLoss(Tensor input, Tensor target, string reduction = "mean", double delta = 1.0)
     {
         (input, target) = Amp.Autocast.Cast("huber_loss", input, target);
         if (delta <= 0) throw new ArgumentException("huber_loss does not support non-positive values for delta.");
-        var d = (input - target).Abs();
-        return Reduce(Torch.Where(d <= delta, d * d * 0.5, (d - 0.5 * delta) * delta), reduction);
+        (input, target) = Broadcast(input, target);
+        Tensor Derivative(Tensor x, Tensor y)
+        {
+            var d = x - y;
+            return Torch.Where(d.Abs() <= delta, d, d.Sign() * delta);
+        }
+        return PointwiseLoss(input, target, null, reduction, "HuberLossBackward0", (x, y) =>
+            {
+                var d = (x - y).Abs();
+                return Torch.Where(d <= delta, d * d * 0.5, (d - 0.5 * delta) * delta);
+            },
+            Derivative, (x, y) => -Derivative(x, y));
     }
 
-    /// <summary>Binary cross entropy of probabilities; the logs are clamped at -100 as in PyTorch.</summary>
+    /// <summary>
+    /// Binary cross entropy of probabilities; the logs are clamped at -100 and the input derivative
+    /// (x - y) / max(x (1 - x), 1e-12) stays finite at 0 and 1, as in PyTorch.
+    /// </summary>
     public static Tensor BinaryCrossEntropy(Tensor input, Tensor target, Tensor? weight = null, string reduction = "mean")
     {
         (input, target, weight) = Amp.Autocast.Cast("binary_cross_entropy", input, target, weight);
@@ -185,36 +243,16 @@ public static partial class Functional
         CheckWeightDevice(weight, input, "binary_cross_entropy");
         if (!((input >= 0.0) & (input <= 1.0)).All().Item<bool>())
             throw new ArgumentException("all elements of input should be between 0 and 1");
-        Tensor loss;
-        using (GradMode.Set(false))
-        {
-            var logx = input.Log().ClampMin(-100);
-            var log1mx = (1 - input).Log().ClampMin(-100);
-            loss = -(target * logx + (1 - target) * log1mx);
-            if (weight != null) loss = loss * weight;
-            loss = Reduce(loss, reduction);
-        }
-        if (weight is { RequiresGrad: true } && GradMode.IsEnabled) throw new NotSupportedException("the derivative for 'weight' is not implemented.");
-        if (Graph.ShouldRecord(input, target))
-        {
-            long count = input.Numel();
-            Graph.Record(loss, "BinaryCrossEntropyBackward0", [input, target], weight != null ? [input, target, weight] : [input, target], (g, saved, needs) =>
-            {
-                // PyTorch's binary_cross_entropy_backward: finite where the input is exactly 0 or 1, unlike the logs' own derivatives
-                var (x, y) = (saved[0], saved[1]);
-                var scale = reduction == "mean" ? g / count : g;
-                if (weight != null) scale = scale * saved[2];
-                return
-                [
-                    needs[0] ? scale * (x - y) / ((1 - x) * x).ClampMin(1e-12) : null,
-                    needs[1] ? scale * ((1 - x).Log() - x.Log()) : null,
-                ];
-            });
-        }
-        return loss;
+        return PointwiseLoss(input, target, weight, reduction, "BinaryCrossEntropyBackward0",
+            (x, y) => -(y * x.Log().ClampMin(-100) + (1 - y) * (1 - x).Log().ClampMin(-100)),
+            (x, y) => (x - y) / ((1 - x) * x).ClampMin(1e-12),
+            (x, _) => (1 - x).Log() - x.Log());
     }
 
-    /// <summary>Sigmoid + binary cross entropy in one numerically stable expression, with pos_weight for positives.</summary>
+    /// <summary>log(sigmoid(x)) computed stably as -(max(-x, 0) + log(1 + exp(-|x|))).</summary>
+    static Tensor LogSigmoid(Tensor x) => -((-x).ClampMin(0) + (1 + (-x.Abs()).Exp()).Log());
+
+    /// <summary>Sigmoid + binary cross entropy in one numerically stable expression, with pos_weight (broadcast over the last dim) for positives.</summary>
     public static Tensor BinaryCrossEntropyWithLogits(Tensor input, Tensor target, Tensor? weight = null, string reduction = "mean", Tensor? posWeight = null)
     {
         (input, target, weight, posWeight) = Amp.Autocast.Cast("binary_cross_entropy_with_logits", input, target, weight, posWeight);
@@ -222,13 +260,12 @@ public static partial class Functional
             throw new ArgumentException($"Target size ({TorchSize(target)}) must be the same as input size ({TorchSize(input)})");
         CheckWeightDevice(weight, input, "binary_cross_entropy_with_logits");
         CheckWeightDevice(posWeight, input, "binary_cross_entropy_with_logits", "pos_weight");
-        // log(1 + exp(-x)) computed stably as log(1 + exp(-|x|)) + max(-x, 0)
-        var softplusNeg = (1 + (-input.Abs()).Exp()).Log() + (-input).ClampMin(0);
-        var loss = posWeight != null
-            ? (1 - target) * input + (1 + (posWeight - 1) * target) * softplusNeg
-            : (1 - target) * input + softplusNeg;
-        if (weight != null) loss = loss * weight;
-        return Reduce(loss, reduction);
+        if (posWeight is { RequiresGrad: true } && GradMode.IsEnabled) throw new NotSupportedException("the derivative for 'pos_weight' is not implemented.");
+        // ATen's formulas: loss (1 - y) x - (1 + (pw - 1) y) log σ(x); d/dx ((pw y + 1 - y) σ(x) - pw y); d/dy (log σ(-x) - pw log σ(x))
+        return PointwiseLoss(input, target, weight, reduction, "BinaryCrossEntropyWithLogitsBackward0",
+            (x, y) => (1 - y) * x - (posWeight != null ? (1 + (posWeight - 1) * y) * LogSigmoid(x) : LogSigmoid(x)),
+            (x, y) => posWeight != null ? (posWeight * y + 1 - y) * x.Sigmoid() - posWeight * y : x.Sigmoid() - y,
+            (x, _) => posWeight != null ? LogSigmoid(-x) - posWeight * LogSigmoid(x) : -x);
     }
 
     /// <summary>KL divergence with input as log-probabilities; target as probabilities (or log-probabilities with logTarget). Reduction "batchmean" divides by the batch size.</summary>
