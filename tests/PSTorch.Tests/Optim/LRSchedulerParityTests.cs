@@ -133,4 +133,33 @@ public class LRSchedulerParityTests
         var scheduler = new ChainedScheduler([new ConstantLR(opt, factor: 0.1, totalIters: 2), new ExponentialLR(opt, gamma: 0.9)]);
         AssertSequence(e => Math.Pow(0.9, e) * (e < 2 ? 0.1 : 1), Sequence(scheduler));
     }
+
+    [Fact]
+    public void CosineAnnealingWarmRestarts_RestartsWithPeriodsGrowingByTMult()
+    {
+        // periods 3, 6, 12: epoch e lies at T_cur = e - 0, e - 3, e - 9 of T_i = 3, 6, 12
+        static (int Cur, int Length) Position(int e) => e < 3 ? (e, 3) : e < 9 ? (e - 3, 6) : (e - 9, 12);
+        AssertSequence(e => 0.01 + (0.1 - 0.01) * (1 + Math.Cos(Math.PI * Position(e).Cur / Position(e).Length)) / 2,
+            Sequence(new CosineAnnealingWarmRestarts(Sgd(), t0: 3, tMult: 2, etaMin: 0.01)));
+        AssertSequence(e => 0.1 * (1 + Math.Cos(Math.PI * (e % 4) / 4)) / 2, Sequence(new CosineAnnealingWarmRestarts(Sgd(), t0: 4)));
+        Assert.Equal("Expected positive integer T_0, but got 0", Assert.Throws<ArgumentException>(() => new CosineAnnealingWarmRestarts(Sgd(), t0: 0)).Message);
+    }
+
+    [Fact]
+    public void CosineAnnealingWarmRestarts_StateDictResumesInsideAPeriod()
+    {
+        var opt = Sgd();
+        var scheduler = new CosineAnnealingWarmRestarts(opt, t0: 2, tMult: 3);
+        for (int i = 0; i < 4; i++) scheduler.Step();
+        var resumedOpt = Sgd();
+        var resumed = new CosineAnnealingWarmRestarts(resumedOpt, t0: 2, tMult: 3);
+        resumedOpt.LoadStateDict(opt.StateDict());
+        resumed.LoadStateDict(scheduler.StateDict());
+        for (int i = 0; i < 8; i++)
+        {
+            scheduler.Step();
+            resumed.Step();
+            Assert.Equal(scheduler.GetLastLr(), resumed.GetLastLr());
+        }
+    }
 }

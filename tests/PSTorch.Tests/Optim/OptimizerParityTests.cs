@@ -77,4 +77,13 @@ public class OptimizerParityTests
         opt.ZeroGrad();
         Assert.Null(a.Grad);
     }
+
+    [Fact]
+    public void AdagradHasItsStateFromConstruction()
+    {
+        var opt = new Adagrad([P(1, 2)], initialAccumulatorValue: 0.5);
+        var state = opt.StateDict().State[0];
+        Assert.Equal(0L, state["step"]);
+        Assert.Equal([0.5, 0.5], ((Tensor)state["sum"]).ToArray<double>());
+    }
 }

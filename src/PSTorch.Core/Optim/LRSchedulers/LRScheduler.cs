@@ -90,7 +90,8 @@ public abstract class LRScheduler
         Step();
     }
 
-    void SetLr(double[] lrs)
+    /// <summary>Writes the learning rates into the groups and records them as the last ones.</summary>
+    protected void SetLr(double[] lrs)
     {
         for (int i = 0; i < Groups.Count; i++) Groups[i].LearningRate = lrs[i];
         SetLastLr();
