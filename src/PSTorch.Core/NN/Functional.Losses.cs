@@ -99,9 +99,14 @@ public static partial class Functional
         if (probabilities)
         {
             var probs = labelSmoothing > 0 ? target * (1 - labelSmoothing) + labelSmoothing / classes : target;
-            var weighted = weight != null ? logp * ClassShape(weight, input.NDim, classDim) : logp;
-            var perSample = -(probs * weighted).Sum(classDim);
-            return reduction == "mean" ? perSample.Sum() / (input.NDim == 1 ? 1 : perSample.Numel()) : Reduce(perSample, reduction);
+            var weighted = probs * (weight != null ? logp * ClassShape(weight, input.NDim, classDim) : logp);
+            // cross_entropy_loss_prob_target's reductions (grad_fn DivBackward0 / NegBackward0 as PyTorch's)
+            return ParseReduction(reduction) switch
+            {
+                Backends.LossReduction.Mean => -weighted.Sum() / (double)(input.Numel() / classes),
+                Backends.LossReduction.Sum => -weighted.Sum(),
+                _ => -weighted.Sum(classDim),
+            };
         }
         var nll = NllLoss(logp, target, weight, ignoreIndex, reduction);
         if (labelSmoothing == 0) return nll;

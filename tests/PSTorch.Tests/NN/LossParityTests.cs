@@ -245,6 +245,10 @@ public class LossParityTests
         var input = T(Logits, 3, C);
         AssertClose(perRow.Sum() / 3, Functional.CrossEntropy(input, T(probs, 3, C), T(ClassWeights, C), labelSmoothing: smoothing).Item<double>());
         AssertClose(perRow, Functional.CrossEntropy(input, T(probs, 3, C), T(ClassWeights, C), reduction: "none", labelSmoothing: smoothing));
+        var sum = Functional.CrossEntropy(Leaf(Logits, 3, C), T(probs, 3, C), T(ClassWeights, C), reduction: "sum", labelSmoothing: smoothing);
+        AssertClose(perRow.Sum(), sum.Item<double>());
+        Assert.Equal("NegBackward0", sum.GradFn!.Name);
+        Assert.Equal("DivBackward0", Functional.CrossEntropy(Leaf(Logits, 3, C), T(probs, 3, C)).GradFn!.Name);
         Assert.True(Torch.GradCheck(t => Functional.CrossEntropy(t[0], t[1], labelSmoothing: smoothing), [Leaf(Logits, 3, C), Leaf(probs, 3, C)]));
     }
 
