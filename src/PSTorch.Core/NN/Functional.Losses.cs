@@ -1,3 +1,5 @@
+using PSTorch.Autograd;
+
 namespace PSTorch.NN;
 
 /// <summary>Loss functions of torch.nn.functional (reduction: "mean" (default), "sum" or "none").</summary>
@@ -10,11 +12,10 @@ public static partial class Functional
         _ => loss,
     };
 
-    static void CheckSameShape(Tensor input, Tensor target, string loss)
-    {
-        if (!input.ShapeRef.AsSpan().SequenceEqual(target.ShapeRef))
-            throw new ArgumentException($"{loss}: Using a target size ({Shapes.Format(target.ShapeRef)}) that is different to the input size ({Shapes.Format(input.ShapeRef)}) is not supported; please ensure they have the same size.");
-    }
+    /// <summary>torch.Size(...) as PyTorch's Python-side loss errors print shapes.</summary>
+    static string TorchSize(Tensor t) => $"torch.Size({Shapes.Format(t.ShapeRef)})";
+
+    static bool SameShape(Tensor a, Tensor b) => a.ShapeRef.AsSpan().SequenceEqual(b.ShapeRef);
 
     static void CheckWeightDevice(Tensor? weight, Tensor input, string loss, string what = "weight")
     {
@@ -37,13 +38,32 @@ public static partial class Functional
         return reduction == "none" ? loss.Reshape(target.Shape) : loss;
     }
 
-    /// <summary>PyTorch's target checks of the class-index losses, and input [N, C, d1, ...] as [M, C] rows with their [M] targets.</summary>
+    /// <summary>
+    /// PyTorch's target checks of the class-index losses (nll_loss_nd, nll_loss and nll_loss2d), and input
+    /// [N, C, d1, ...] as [M, C] rows with their [M] targets.
+    /// </summary>
     static (Tensor Rows, Tensor Targets) ClassRows(Tensor input, Tensor target)
     {
+        if (input.NDim < 1) throw new ArgumentException($"Expected 1 or more dimensions (got {input.NDim})");
         if (target.IsFloatingPoint())
             throw new ArgumentException($"expected scalar type Long but found {target.DType.LegacyName()}");
-        if (input.NDim < 1 || input.NDim == 1 && target.NDim != 0 || input.NDim >= 2 && target.Numel() * input.Size(input.NDim == 1 ? 0 : 1) != input.Numel())
-            throw new ArgumentException($"Expected input batch_size ({(input.NDim > 0 ? input.Size(0) : 0)}) to match target batch_size ({(target.NDim > 0 ? target.Size(0) : 0)}).");
+        if (input.NDim != 1 && (target.NDim == 0 || input.Size(0) != target.Size(0)))
+            throw new ArgumentException($"Expected input batch_size ({input.Size(0)}) to match target batch_size ({(target.NDim > 0 ? target.Size(0) : 0)}).");
+        if (input.NDim <= 2)
+        {
+            if (target.NDim > 1) throw new ArgumentException("0D or 1D target tensor expected, multi-target not supported");
+            if (input.NDim == 1 && target.NDim != 0)
+                throw new ArgumentException($"size mismatch (got input: {Shapes.Format(input.ShapeRef)}, target: {Shapes.Format(target.ShapeRef)})");
+        }
+        else if (input.NDim == 4 && target.NDim != 3)
+            throw new ArgumentException($"only batches of spatial targets supported (3D tensors) but got targets of dimension: {target.NDim}");
+        else if (!target.ShapeRef.AsSpan(1).SequenceEqual(input.ShapeRef.AsSpan(2)))
+        {
+            if (input.NDim == 4)
+                throw new ArgumentException($"input and target batch or spatial sizes don't match: target {Shapes.Format(target.ShapeRef)}, input {Shapes.Format(input.ShapeRef)}");
+            var expected = input.Shape.Where((_, i) => i != 1).ToArray();
+            throw new ArgumentException($"Expected target size {Shapes.Format(expected)}, got {Shapes.Format(target.ShapeRef)}");
+        }
         return (input.NDim == 1 ? input.Unsqueeze(0) : ClassesLast(input), target.Reshape(-1));
     }
 
@@ -66,15 +86,27 @@ public static partial class Functional
         if (labelSmoothing < 0 || labelSmoothing > 1) throw new ArgumentException($"label_smoothing must be between 0.0 and 1.0. Got: {labelSmoothing}");
         int classDim = input.NDim == 1 ? 0 : 1;
         long classes = input.Size(classDim);
-        if (!target.IsFloatingPoint() && Ops.CrossEntropy.Supports(input)) return FusedCrossEntropy(input, target, weight, ignoreIndex, reduction, labelSmoothing);
-        var logp = input.LogSoftmax(classDim);
-        if (target.IsFloatingPoint())
+        // as at::cross_entropy_loss: a target shaped like the input holds class probabilities, any other one class indices
+        bool probabilities = SameShape(input, target);
+        if (probabilities)
         {
-            CheckSameShape(input, target, "cross_entropy");
+            if (!target.IsFloatingPoint())
+                throw new ArgumentException($"Expected floating point type for target with class probabilities, got {target.DType.LegacyName()}");
+            if (ignoreIndex >= 0) throw new ArgumentException("ignore_index is not supported for floating point target");
+        }
+        else if (Ops.CrossEntropy.Supports(input)) return FusedCrossEntropy(input, target, weight, ignoreIndex, reduction, labelSmoothing);
+        var logp = input.LogSoftmax(classDim);
+        if (probabilities)
+        {
             var probs = labelSmoothing > 0 ? target * (1 - labelSmoothing) + labelSmoothing / classes : target;
-            var weighted = weight != null ? logp * ClassShape(weight, input.NDim, classDim) : logp;
-            var perSample = -(probs * weighted).Sum(classDim);
-            return reduction == "mean" ? perSample.Sum() / (input.NDim == 1 ? 1 : perSample.Numel()) : Reduce(perSample, reduction);
+            var weighted = probs * (weight != null ? logp * ClassShape(weight, input.NDim, classDim) : logp);
+            // cross_entropy_loss_prob_target's reductions (grad_fn DivBackward0 / NegBackward0 as PyTorch's)
+            return ParseReduction(reduction) switch
+            {
+                Backends.LossReduction.Mean => -weighted.Sum() / (double)(input.Numel() / classes),
+                Backends.LossReduction.Sum => -weighted.Sum(),
+                _ => -weighted.Sum(classDim),
+            };
         }
         var nll = NllLoss(logp, target, weight, ignoreIndex, reduction);
         if (labelSmoothing == 0) return nll;
@@ -115,68 +147,130 @@ public static partial class Functional
         return weight.Reshape(shape);
     }
 
+    /// <summary>
+    /// A pointwise loss as one autograd node named as PyTorch's (MseLossBackward0, ...): the value is computed without
+    /// recording, and the backward is PyTorch's pointwise derivative for each of input and target, times the output
+    /// gradient (over the element count for "mean") and the weight. Weights get no gradient, as in PyTorch.
+    /// </summary>
+    static Tensor PointwiseLoss(Tensor input, Tensor target, Tensor? weight, string reduction, string gradFn,
+        Func<Tensor, Tensor, Tensor> loss, Func<Tensor, Tensor, Tensor> inputGrad, Func<Tensor, Tensor, Tensor> targetGrad)
+    {
+        if (weight is { RequiresGrad: true } && GradMode.IsEnabled) throw new NotSupportedException("the derivative for 'weight' is not implemented.");
+        Tensor result;
+        long count;
+        using (GradMode.Set(false))
+        {
+            var elements = loss(input, target);
+            if (weight != null) elements = elements * weight;
+            count = elements.Numel();
+            result = Reduce(elements, reduction);
+        }
+        if (Graph.ShouldRecord(input, target))
+            Graph.Record(result, gradFn, [input, target], weight != null ? [input, target, weight] : [input, target], (g, saved, needs) =>
+            {
+                var scale = reduction == "mean" ? g / (double)count : g;
+                if (weight != null) scale = scale * saved[2];
+                return [needs[0] ? scale * inputGrad(saved[0], saved[1]) : null, needs[1] ? scale * targetGrad(saved[0], saved[1]) : null];
+            });
+        return result;
+    }
+
+    /// <summary>Input and target expanded to their broadcast shape, as torch.nn.functional does for the regression losses (where it warns that the sizes differ).</summary>
+    static (Tensor Input, Tensor Target) Broadcast(Tensor input, Tensor target)
+    {
+        if (SameShape(input, target)) return (input, target);
+        var shape = Shapes.Broadcast(input.Shape, target.Shape);
+        return (input.Expand(shape), target.Expand(shape));
+    }
+
     public static Tensor MseLoss(Tensor input, Tensor target, string reduction = "mean")
     {
         (input, target) = Amp.Autocast.Cast("mse_loss", input, target);
-        CheckSameShape(input, target, "mse_loss");
-        var d = input - target;
-        return Reduce(d * d, reduction);
+        (input, target) = Broadcast(input, target);
+        return PointwiseLoss(input, target, null, reduction, "MseLossBackward0",
+            (x, y) => (x - y) * (x - y), (x, y) => (x - y) * 2.0, (x, y) => (x - y) * -2.0);
     }
 
+    /// <summary>|input - target|, composed as PyTorch's l1_loss is (grad_fn MeanBackward0 / SumBackward0 / AbsBackward0).</summary>
     public static Tensor L1Loss(Tensor input, Tensor target, string reduction = "mean")
     {
         (input, target) = Amp.Autocast.Cast("l1_loss", input, target);
-        CheckSameShape(input, target, "l1_loss");
         return Reduce((input - target).Abs(), reduction);
     }
 
-    /// <summary>0.5 d²/beta where |d| &lt; beta, else |d| - 0.5 beta.</summary>
+    /// <summary>0.5 d²/beta where |d| &lt; beta, else |d| - 0.5 beta; the derivative is d/beta clamped to [-1, 1] (sign(d) for beta 0).</summary>
     public static Tensor SmoothL1Loss(Tensor input, Tensor target, string reduction = "mean", double beta = 1.0)
     {
         (input, target) = Amp.Autocast.Cast("smooth_l1_loss", input, target);
-        CheckSameShape(input, target, "smooth_l1_loss");
         if (beta < 0) throw new ArgumentException("smooth_l1_loss does not support negative values for beta.");
-        var d = (input - target).Abs();
-        if (beta == 0) return Reduce(d, reduction);
-        return Reduce(Torch.Where(d < beta, d * d * (0.5 / beta), d - 0.5 * beta), reduction);
+        (input, target) = Broadcast(input, target);
+        Tensor Derivative(Tensor x, Tensor y)
+        {
+            var d = x - y;
+            return beta == 0 ? d.Sign() : Torch.Where(d.Abs() < beta, d / beta, d.Sign());
+        }
+        return PointwiseLoss(input, target, null, reduction, "SmoothL1LossBackward0", (x, y) =>
+            {
+                var d = (x - y).Abs();
+                return beta == 0 ? d : Torch.Where(d < beta, d * d * (0.5 / beta), d - 0.5 * beta);
+            },
+            Derivative, (x, y) => -Derivative(x, y));
     }
 
-    /// <summary>0.5 d² where |d| &lt;= delta, else delta (|d| - 0.5 delta).</summary>
+    /// <summary>0.5 d² where |d| &lt;= delta, else delta (|d| - 0.5 delta); the derivative is d clamped to [-delta, delta].</summary>
     public static Tensor HuberLoss(Tensor input, Tensor target, string reduction = "mean", double delta = 1.0)
     {
         (input, target) = Amp.Autocast.Cast("huber_loss", input, target);
-        CheckSameShape(input, target, "huber_loss");
-        var d = (input - target).Abs();
-        return Reduce(Torch.Where(d <= delta, d * d * 0.5, (d - 0.5 * delta) * delta), reduction);
+        if (delta <= 0) throw new ArgumentException("huber_loss does not support non-positive values for delta.");
+        (input, target) = Broadcast(input, target);
+        Tensor Derivative(Tensor x, Tensor y)
+        {
+            var d = x - y;
+            return Torch.Where(d.Abs() <= delta, d, d.Sign() * delta);
+        }
+        return PointwiseLoss(input, target, null, reduction, "HuberLossBackward0", (x, y) =>
+            {
+                var d = (x - y).Abs();
+                return Torch.Where(d <= delta, d * d * 0.5, (d - 0.5 * delta) * delta);
+            },
+            Derivative, (x, y) => -Derivative(x, y));
     }
 
-    /// <summary>Binary cross entropy of probabilities; the logs are clamped at -100 as in PyTorch.</summary>
+    /// <summary>
+    /// Binary cross entropy of probabilities; the logs are clamped at -100 and the input derivative
+    /// (x - y) / max(x (1 - x), 1e-12) stays finite at 0 and 1, as in PyTorch.
+    /// </summary>
     public static Tensor BinaryCrossEntropy(Tensor input, Tensor target, Tensor? weight = null, string reduction = "mean")
     {
         (input, target, weight) = Amp.Autocast.Cast("binary_cross_entropy", input, target, weight);
-        CheckSameShape(input, target, "binary_cross_entropy");
+        if (!SameShape(input, target))
+            throw new ArgumentException($"Using a target size ({TorchSize(target)}) that is different to the input size ({TorchSize(input)}) is deprecated. Please ensure they have the same size.");
         CheckWeightDevice(weight, input, "binary_cross_entropy");
-        var logx = input.Log().ClampMin(-100);
-        var log1mx = (1 - input).Log().ClampMin(-100);
-        var loss = -(target * logx + (1 - target) * log1mx);
-        if (weight != null) loss = loss * weight;
-        return Reduce(loss, reduction);
+        if (!((input >= 0.0) & (input <= 1.0)).All().Item<bool>())
+            throw new ArgumentException("all elements of input should be between 0 and 1");
+        return PointwiseLoss(input, target, weight, reduction, "BinaryCrossEntropyBackward0",
+            (x, y) => -(y * x.Log().ClampMin(-100) + (1 - y) * (1 - x).Log().ClampMin(-100)),
+            (x, y) => (x - y) / ((1 - x) * x).ClampMin(1e-12),
+            (x, _) => (1 - x).Log() - x.Log());
     }
 
-    /// <summary>Sigmoid + binary cross entropy in one numerically stable expression, with pos_weight for positives.</summary>
+    /// <summary>log(sigmoid(x)) computed stably as -(max(-x, 0) + log(1 + exp(-|x|))).</summary>
+    static Tensor LogSigmoid(Tensor x) => -((-x).ClampMin(0) + (1 + (-x.Abs()).Exp()).Log());
+
+    /// <summary>Sigmoid + binary cross entropy in one numerically stable expression, with pos_weight (broadcast over the last dim) for positives.</summary>
     public static Tensor BinaryCrossEntropyWithLogits(Tensor input, Tensor target, Tensor? weight = null, string reduction = "mean", Tensor? posWeight = null)
     {
         (input, target, weight, posWeight) = Amp.Autocast.Cast("binary_cross_entropy_with_logits", input, target, weight, posWeight);
-        CheckSameShape(input, target, "binary_cross_entropy_with_logits");
+        if (!SameShape(input, target))
+            throw new ArgumentException($"Target size ({TorchSize(target)}) must be the same as input size ({TorchSize(input)})");
         CheckWeightDevice(weight, input, "binary_cross_entropy_with_logits");
         CheckWeightDevice(posWeight, input, "binary_cross_entropy_with_logits", "pos_weight");
-        // log(1 + exp(-x)) computed stably as log(1 + exp(-|x|)) + max(-x, 0)
-        var softplusNeg = (1 + (-input.Abs()).Exp()).Log() + (-input).ClampMin(0);
-        var loss = posWeight != null
-            ? (1 - target) * input + (1 + (posWeight - 1) * target) * softplusNeg
-            : (1 - target) * input + softplusNeg;
-        if (weight != null) loss = loss * weight;
-        return Reduce(loss, reduction);
+        if (posWeight is { RequiresGrad: true } && GradMode.IsEnabled) throw new NotSupportedException("the derivative for 'pos_weight' is not implemented.");
+        // ATen's formulas: loss (1 - y) x - (1 + (pw - 1) y) log σ(x); d/dx ((pw y + 1 - y) σ(x) - pw y); d/dy (log σ(-x) - pw log σ(x))
+        return PointwiseLoss(input, target, weight, reduction, "BinaryCrossEntropyWithLogitsBackward0",
+            (x, y) => (1 - y) * x - (posWeight != null ? (1 + (posWeight - 1) * y) * LogSigmoid(x) : LogSigmoid(x)),
+            (x, y) => posWeight != null ? (posWeight * y + 1 - y) * x.Sigmoid() - posWeight * y : x.Sigmoid() - y,
+            (x, _) => posWeight != null ? LogSigmoid(-x) - posWeight * LogSigmoid(x) : -x);
     }
 
     /// <summary>KL divergence with input as log-probabilities; target as probabilities (or log-probabilities with logTarget). Reduction "batchmean" divides by the batch size.</summary>

@@ -14,7 +14,17 @@ public sealed class Adagrad : Optimizer
 
     public Adagrad(IEnumerable<ParamGroup> groups, double lr = 1e-2, double lrDecay = 0, double weightDecay = 0,
         double initialAccumulatorValue = 0, double eps = 1e-10, bool maximize = false)
-        : base(groups, CheckedDefaults(lr, lrDecay, weightDecay, initialAccumulatorValue, eps, maximize)) { }
+        : base(groups, CheckedDefaults(lr, lrDecay, weightDecay, initialAccumulatorValue, eps, maximize))
+    {
+        // as torch.optim.Adagrad, the state exists from construction (a state_dict before the first step has it)
+        foreach (var group in ParamGroups)
+            foreach (var p in group.Params)
+            {
+                var state = StateOf(p);
+                state["step"] = 0L;
+                state["sum"] = Torch.FullLike(p, group.GetDouble("initial_accumulator_value"));
+            }
+    }
 
     static Dictionary<string, object> CheckedDefaults(double lr, double lrDecay, double weightDecay, double initialAccumulatorValue, double eps, bool maximize)
     {

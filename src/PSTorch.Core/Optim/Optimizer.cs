@@ -136,7 +136,8 @@ public abstract class Optimizer
             var ids = new List<long>();
             foreach (var p in g.Params)
             {
-                if (State.TryGetValue(p, out var s))
+                // PyTorch's state holds only the parameters a step gave state (none for SGD without momentum)
+                if (State.TryGetValue(p, out var s) && s.Count > 0)
                     state[index] = s.ToDictionary(kv => kv.Key, kv => kv.Value is Tensor t ? t.Detach().Clone() : kv.Value);
                 ids.Add(index++);
             }

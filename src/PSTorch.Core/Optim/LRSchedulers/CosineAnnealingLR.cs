@@ -31,4 +31,6 @@ public sealed class CosineAnnealingLR : LRScheduler
         }
         return lrs;
     }
+
+    protected override double[]? ClosedFormLr() => FromBase(lr => EtaMin + (lr - EtaMin) * (1 + Math.Cos(Math.PI * LastEpoch / TMax)) / 2);
 }

@@ -28,7 +28,7 @@ public abstract class LRScheduler
     public Optimizer Optimizer { get; }
 
     /// <summary>The groups' learning rates the schedule starts from ("initial_lr").</summary>
-    public double[] BaseLrs { get; private set; } = [];
+    public double[] BaseLrs { get; protected set; } = [];
 
     /// <summary>The number of the last step taken (epochs, or batches for per-batch schedulers); -1 before the first.</summary>
     public long LastEpoch { get; protected set; }
@@ -66,13 +66,45 @@ public abstract class LRScheduler
     {
         StepCount++;
         LastEpoch++;
-        var lrs = GetLr();
+        SetLr(GetLr());
+    }
+
+    /// <summary>
+    /// PyTorch's deprecated step(epoch), which SequentialLR uses at its milestones: jumps to <paramref name="epoch"/>
+    /// and sets the closed-form learning rates where the scheduler has them (else get_lr's).
+    /// </summary>
+    internal void StepTo(long epoch)
+    {
+        StepCount++;
+        LastEpoch = epoch;
+        SetLr(ClosedFormLr() ?? GetLr());
+    }
+
+    /// <summary>SequentialLR's "undo" of the step each scheduler's constructor took.</summary>
+    internal void UndoStep() => LastEpoch--;
+
+    /// <summary>PyTorch's _initial_step: the step count restarts and one step is taken.</summary>
+    internal void RestartStepCount()
+    {
+        StepCount = 0;
+        Step();
+    }
+
+    /// <summary>Writes the learning rates into the groups and records them as the last ones.</summary>
+    protected void SetLr(double[] lrs)
+    {
         for (int i = 0; i < Groups.Count; i++) Groups[i].LearningRate = lrs[i];
         SetLastLr();
     }
 
     /// <summary>PyTorch's get_lr: the learning rates for <see cref="LastEpoch"/>, given the groups' current ones.</summary>
     protected abstract double[] GetLr();
+
+    /// <summary>PyTorch's _get_closed_form_lr: the learning rates for <see cref="LastEpoch"/> from the base ones alone; null where the scheduler has none.</summary>
+    protected virtual double[]? ClosedFormLr() => null;
+
+    /// <summary>One learning rate per group from its base learning rate.</summary>
+    protected double[] FromBase(Func<double, double> lr) => BaseLrs.Select(lr).ToArray();
 
     protected void SetLastLr() => lastLr = Groups.Select(g => g.LearningRate).ToArray();
 

@@ -27,4 +27,7 @@ public sealed class LinearLR : LRScheduler
         LastEpoch == 0 ? g.LearningRate * StartFactor
         : LastEpoch > TotalIters ? g.LearningRate
         : g.LearningRate * (1 + (EndFactor - StartFactor) / (TotalIters * StartFactor + (LastEpoch - 1) * (EndFactor - StartFactor)))).ToArray();
+
+    protected override double[]? ClosedFormLr() =>
+        FromBase(lr => lr * (StartFactor + (EndFactor - StartFactor) * Math.Min(TotalIters, LastEpoch) / TotalIters));
 }

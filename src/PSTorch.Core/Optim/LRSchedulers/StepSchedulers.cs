@@ -15,6 +15,8 @@ public sealed class StepLR : LRScheduler
 
     protected override double[] GetLr() => Groups.Select(g =>
         LastEpoch == 0 || LastEpoch % StepSize != 0 ? g.LearningRate : g.LearningRate * Gamma).ToArray();
+
+    protected override double[]? ClosedFormLr() => FromBase(lr => lr * Math.Pow(Gamma, Math.Floor((double)LastEpoch / StepSize)));
 }
 
 /// <summary>torch.optim.lr_scheduler.MultiStepLR: multiplies the lr by gamma at each milestone epoch (repeated milestones count twice).</summary>
@@ -35,6 +37,8 @@ public sealed class MultiStepLR : LRScheduler
 
     protected override double[] GetLr() => Groups.Select(g =>
         milestoneCounts.TryGetValue(LastEpoch, out int count) ? g.LearningRate * Math.Pow(Gamma, count) : g.LearningRate).ToArray();
+
+    protected override double[]? ClosedFormLr() => FromBase(lr => lr * Math.Pow(Gamma, Milestones.Count(m => m <= LastEpoch)));
 }
 
 /// <summary>torch.optim.lr_scheduler.ExponentialLR: multiplies the lr by gamma every epoch.</summary>
@@ -49,4 +53,6 @@ public sealed class ExponentialLR : LRScheduler
     public double Gamma { get; }
 
     protected override double[] GetLr() => Groups.Select(g => LastEpoch == 0 ? g.LearningRate : g.LearningRate * Gamma).ToArray();
+
+    protected override double[]? ClosedFormLr() => FromBase(lr => lr * Math.Pow(Gamma, LastEpoch));
 }

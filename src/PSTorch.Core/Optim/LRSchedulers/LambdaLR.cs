@@ -1,0 +1,46 @@
+namespace PSTorch.Optim;
+
+/// <summary>
+/// torch.optim.lr_scheduler.LambdaLR: each group's lr is its initial lr times a function of the epoch (one function
+/// for all groups, or one per group).
+/// </summary>
+public sealed class LambdaLR : LRScheduler
+{
+    readonly Func<long, double>[] lrLambdas;
+
+    public LambdaLR(Optimizer optimizer, Func<long, double> lrLambda, long lastEpoch = -1)
+        : this(optimizer, Enumerable.Repeat(lrLambda, optimizer.ParamGroups.Count).ToArray(), lastEpoch) { }
+
+    /// <summary>One function per parameter group.</summary>
+    public LambdaLR(Optimizer optimizer, IReadOnlyList<Func<long, double>> lrLambdas, long lastEpoch = -1) : base(optimizer, lastEpoch)
+    {
+        if (lrLambdas.Count != Groups.Count) throw new ArgumentException($"Expected {Groups.Count} lr_lambdas, but got {lrLambdas.Count}");
+        this.lrLambdas = lrLambdas.ToArray();
+        InitialStep();
+    }
+
+    protected override double[] GetLr() => BaseLrs.Select((lr, i) => lr * lrLambdas[i](LastEpoch)).ToArray();
+}
+
+/// <summary>
+/// torch.optim.lr_scheduler.MultiplicativeLR: each epoch after the first multiplies the groups' current lr by a function
+/// of the epoch (one function for all groups, or one per group).
+/// </summary>
+public sealed class MultiplicativeLR : LRScheduler
+{
+    readonly Func<long, double>[] lrLambdas;
+
+    public MultiplicativeLR(Optimizer optimizer, Func<long, double> lrLambda, long lastEpoch = -1)
+        : this(optimizer, Enumerable.Repeat(lrLambda, optimizer.ParamGroups.Count).ToArray(), lastEpoch) { }
+
+    /// <summary>One function per parameter group.</summary>
+    public MultiplicativeLR(Optimizer optimizer, IReadOnlyList<Func<long, double>> lrLambdas, long lastEpoch = -1) : base(optimizer, lastEpoch)
+    {
+        if (lrLambdas.Count != Groups.Count) throw new ArgumentException($"Expected {Groups.Count} lr_lambdas, but got {lrLambdas.Count}");
+        this.lrLambdas = lrLambdas.ToArray();
+        InitialStep();
+    }
+
+    protected override double[] GetLr() =>
+        Groups.Select((g, i) => LastEpoch > 0 ? g.LearningRate * lrLambdas[i](LastEpoch) : g.LearningRate).ToArray();
+}
