@@ -7,9 +7,6 @@ namespace PSTorch.Backends.Cpu;
 /// </summary>
 internal sealed unsafe partial class CpuBackend
 {
-    /// <summary>Elements per parallel chunk: a multiple of 4, so no chunk splits a Philox block.</summary>
-    const long DropoutChunk = 1 << 16;
-
     public void Dropout(Tensor output, Tensor mask, Tensor input, double p, PhiloxState state)
     {
         nint y = (nint)output.DataPointer, x = (nint)input.DataPointer, m = (nint)mask.DataPointer;
@@ -33,18 +30,6 @@ internal sealed unsafe partial class CpuBackend
             _ => throw NotImplemented("native_dropout_backward", gradOutput.DType),
         };
         InChunks(gradOutput.Numel(), range);
-    }
-
-    static void InChunks(long n, Action<long, long> range)
-    {
-        long chunks = (n + DropoutChunk - 1) / DropoutChunk;
-        if (n < StridedLoop.ParallelThreshold || chunks < 2) range(0, n);
-        else
-        {
-            int workers = (int)Math.Min(CpuThreads.Count, chunks);
-            // contiguous runs of whole chunks per worker: the same draws whatever the thread count
-            CpuThreads.For(workers, w => range(Math.Min(n, chunks * w / workers * DropoutChunk), Math.Min(n, chunks * (w + 1) / workers * DropoutChunk)));
-        }
     }
 
     static void DropoutFloat(float* y, bool* mask, float* x, long i0, long i1, float p, float scale, PhiloxState state)

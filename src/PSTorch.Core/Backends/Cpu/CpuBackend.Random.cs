@@ -13,13 +13,26 @@ internal sealed unsafe partial class CpuBackend
     {
         var buffer = dst.IsContiguous() && dst.DType == bufferType ? dst : Tensor.Empty(dst.ShapeRef, bufferType, dst.Device);
         nint p = (nint)buffer.DataPointer;
-        long n = buffer.Numel();
-        const long Chunk = 1 << 16; // a multiple of 4: chunks never split a block
-        if (n >= StridedLoop.ParallelThreshold)
-            Parallel.For(0, (n + Chunk - 1) / Chunk, c => fillRange(p, c * Chunk, Math.Min(n, (c + 1) * Chunk)));
-        else
-            fillRange(p, 0, n);
+        InChunks(buffer.Numel(), (i0, i1) => fillRange(p, i0, i1));
         if (!ReferenceEquals(buffer, dst)) Copy(dst, buffer);
+    }
+
+    /// <summary>Elements per parallel chunk: a multiple of 4, so no chunk splits a Philox block.</summary>
+    const long ChunkElements = 1 << 16;
+
+    /// <summary>
+    /// range(i0, i1) over [0, n) on up to <see cref="CpuThreads.Count"/> threads, each taking a contiguous run of
+    /// whole chunks, so an element-indexed kernel gives the same values whatever the thread count.
+    /// </summary>
+    static void InChunks(long n, Action<long, long> range)
+    {
+        long chunks = (n + ChunkElements - 1) / ChunkElements;
+        if (n < StridedLoop.ParallelThreshold || chunks < 2) range(0, n);
+        else
+        {
+            int workers = (int)Math.Min(CpuThreads.Count, chunks);
+            CpuThreads.For(workers, w => range(Math.Min(n, chunks * w / workers * ChunkElements), Math.Min(n, chunks * (w + 1) / workers * ChunkElements)));
+        }
     }
 
     public void FillUniform(Tensor dst, double from, double to, PhiloxState state)
