@@ -24,9 +24,16 @@ internal static class CrossEntropy
         var totalWeight = Tensor.Empty([], logits.DType, logits.Device);
         var lse = Tensor.Empty([rows], logits.DType == DType.Float64 ? DType.Float64 : DType.Float32, logits.Device);
         Backend.For(logits).CrossEntropy(output, totalWeight, lse, x, t, w, ignoreIndex, labelSmoothing, reduction);
+        // released at once rather than by finalizer: x only served the forward, lse and totalWeight serve a backward
+        x.Dispose();
         if (Graph.ShouldRecord(logits))
             Graph.Record(output, gradFnName, [logits], [logits, t, lse, totalWeight],
                 (g, s, _) => [Backward(g, s[0], s[1], w, s[2], s[3], ignoreIndex, labelSmoothing, reduction)]);
+        else
+        {
+            lse.Dispose();
+            totalWeight.Dispose();
+        }
         return output;
     }
 

@@ -24,8 +24,12 @@ internal static class Dropout
         long n = input.Numel();
         var blocks = input.DType == DType.Float64 ? RandomLayout.BlocksFor64(n) : RandomLayout.BlocksFor32(n);
         Backend.For(input).Dropout(output, mask, x, p, RandomFill.Resolve(generator).Reserve(blocks));
+        // released at once rather than by finalizer (x is a view or a copy of the input; the mask only serves a backward)
+        x.Dispose();
         if (Graph.ShouldRecord(input))
             Graph.Record(output, input.IsCuda ? "NativeDropoutBackward0" : "MulBackward0", [input], [mask], (g, s, _) => [Backward(g, s[0], p)], ownsSaved: true);
+        else
+            mask.Dispose();
         return output;
     }
 

@@ -47,7 +47,7 @@ internal static class FusedNormalization
         }
         long[] affineShape = [channels, .. Enumerable.Repeat(1L, input.NDim - 2)];
         int[]? statisticDims = training ? [0, .. Enumerable.Range(2, input.NDim - 2)] : null;
-        RecordBackward(output, "NativeBatchNormBackward0", input, x, saveMean, saveInvstd, weight, bias, affineShape, affineShape, statisticDims,
+        RecordOrRelease(output, "NativeBatchNormBackward0", input, x, saveMean, saveInvstd, weight, bias, affineShape, affineShape, statisticDims,
             (gradInput, gradWeight, gradBias, gradOutput, savedInput, w, mean, invstd) => Backend.For(savedInput).BatchNormBackward(
                 gradInput, gradWeight, gradBias, gradOutput, savedInput, w, mean, invstd, batch, channels, plane, training));
         return output;
@@ -62,7 +62,7 @@ internal static class FusedNormalization
         int n = normalizedShape.Length;
         long[] statisticShape = [.. input.Shape[..^n], .. Enumerable.Repeat(1L, n)];
         int[] statisticDims = Enumerable.Range(input.NDim - n, n).ToArray();
-        RecordBackward(output, "NativeLayerNormBackward0", input, x, saveMean, saveRstd, weight, bias, statisticShape, normalizedShape, statisticDims,
+        RecordOrRelease(output, "NativeLayerNormBackward0", input, x, saveMean, saveRstd, weight, bias, statisticShape, normalizedShape, statisticDims,
             (gradInput, gradWeight, gradBias, gradOutput, savedInput, w, mean, rstd) => Backend.For(savedInput).LayerNormBackward(
                 gradInput, gradWeight, gradBias, gradOutput, savedInput, w, mean, rstd, rows, cols));
         return output;
@@ -83,13 +83,20 @@ internal static class FusedNormalization
     /// <summary>
     /// Records the op's backward when any of input, weight and bias requires grad: it saves the contiguous input x,
     /// the statistics (mean and 1 / std, shaped as statisticShape for the composed formula) and the weight, and calls
-    /// the fused backward, or the composed formula under create_graph.
+    /// the fused backward, or the composed formula under create_graph. Otherwise x and the statistics are released
+    /// at once rather than by finalizer.
     /// </summary>
-    static void RecordBackward(Tensor output, string name, Tensor input, Tensor x, Tensor mean, Tensor scale, Tensor? weight, Tensor? bias,
+    static void RecordOrRelease(Tensor output, string name, Tensor input, Tensor x, Tensor mean, Tensor scale, Tensor? weight, Tensor? bias,
         long[] statisticShape, long[] affineShape, int[]? statisticDims, FusedBackward backward)
     {
         var inputs = Inputs(input, weight, bias);
-        if (!Graph.ShouldRecord(inputs)) return;
+        if (!Graph.ShouldRecord(inputs))
+        {
+            x.Dispose();
+            mean.Dispose();
+            scale.Dispose();
+            return;
+        }
         var biasShape = bias?.Shape;
         var biasType = bias?.DType;
         Graph.Record(output, name, inputs, weight != null ? [x, mean, scale, weight] : [x, mean, scale], (g, s, needs) =>
