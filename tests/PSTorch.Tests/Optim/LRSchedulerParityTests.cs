@@ -162,4 +162,38 @@ public class LRSchedulerParityTests
             Assert.Equal(scheduler.GetLastLr(), resumed.GetLastLr());
         }
     }
+
+    /// <summary>CyclicLR's get_lr: position x in cycle c, rising over the first stepRatio of it.</summary>
+    static double CyclicLr(int e, double baseLr, double maxLr, double up, double down, Func<double, int, double> scale)
+    {
+        double total = up + down, ratio = up / total, cycle = Math.Floor(1 + e / total), x = 1 + e / total - cycle;
+        double factor = x <= ratio ? x / ratio : (x - 1) / (ratio - 1);
+        return baseLr + (maxLr - baseLr) * factor * scale(cycle, e);
+    }
+
+    [Fact]
+    public void CyclicLR_TriangularModesAndMomentum()
+    {
+        var opt = Sgd();
+        var triangular = new CyclicLR(opt, baseLr: 0.01, maxLr: 0.1, stepSizeUp: 4, stepSizeDown: 2);
+        Assert.Equal(0.9, opt.ParamGroups[0].GetDouble("momentum"));
+        var lrs = new List<double> { triangular.GetLastLr()[0] };
+        var momentums = new List<double> { opt.ParamGroups[0].GetDouble("momentum") };
+        for (int i = 0; i < Epochs; i++)
+        {
+            triangular.Step();
+            lrs.Add(triangular.GetLastLr()[0]);
+            momentums.Add(opt.ParamGroups[0].GetDouble("momentum"));
+        }
+        AssertSequence(e => CyclicLr(e, 0.01, 0.1, 4, 2, (_, _) => 1), lrs.ToArray());
+        // momentum moves the other way: max_momentum - (max - base) * the lr's fraction of its swing
+        AssertSequence(e => 0.9 - 0.1 * (CyclicLr(e, 0.01, 0.1, 4, 2, (_, _) => 1) - 0.01) / 0.09, momentums.ToArray(), 1e-12);
+        AssertSequence(e => CyclicLr(e, 0.01, 0.1, 3, 3, (c, _) => 1 / Math.Pow(2, c - 1)),
+            Sequence(new CyclicLR(Sgd(), 0.01, 0.1, stepSizeUp: 3, mode: "triangular2")));
+        AssertSequence(e => CyclicLR_ExpRange(e), Sequence(new CyclicLR(Sgd(), 0.01, 0.1, stepSizeUp: 5, mode: "exp_range", gamma: 0.9)));
+        Assert.Equal(SchedulerInterval.Batch, triangular.Interval);
+        Assert.Equal("mode is invalid and scale_fn is None", Assert.Throws<ArgumentException>(() => new CyclicLR(Sgd(), 0.01, 0.1, mode: "square")).Message);
+    }
+
+    static double CyclicLR_ExpRange(int e) => CyclicLr(e, 0.01, 0.1, 5, 5, (_, step) => Math.Pow(0.9, step));
 }
