@@ -235,7 +235,24 @@ Describe 'New-LRScheduler' {
         $rates | Should -Be @(1, 0.5, 0.5, 0.25)
     }
 
+    It 'LambdaLR takes a scriptblock of the epoch' {
+        $opt = New-Optimizer SGD (New-Layer Linear 2,2) -LearningRate 1
+        $sched = New-LRScheduler LambdaLR $opt -LrLambda { param($epoch) 0.5 * $epoch + 1 }
+        $rates = foreach ($epoch in 1..2) { $opt.Step(); $null = $sched.Step(); $opt.ParamGroups[0].LearningRate }
+        $rates | Should -Be @(1.5, 2)
+    }
+
+    It 'ChainedScheduler composes schedulers of one optimizer' {
+        $opt = New-Optimizer SGD (New-Layer Linear 2,2) -LearningRate 1
+        $step = New-LRScheduler StepLR $opt -StepSize 1 -Gamma 0.5
+        $constant = New-LRScheduler ConstantLR $opt -Factor 0.5 -TotalIters 1
+        $chain = New-LRScheduler ChainedScheduler $opt -Schedulers $step, $constant
+        $opt.Step(); $null = $chain.Step()
+        $opt.ParamGroups[0].LearningRate | Should -Be 0.5
+    }
+
     It 'completes scheduler names' {
         Get-Completion 'New-LRScheduler Step' | Should -Contain 'StepLR'
+        Get-Completion 'New-LRScheduler Chain' | Should -Contain 'ChainedScheduler'
     }
 }

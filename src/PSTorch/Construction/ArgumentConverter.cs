@@ -26,6 +26,7 @@ internal static class ArgumentConverter
         if (target == typeof(Tensor)) return ToTensor(value);
         if (target == typeof(Parameter)) return new Parameter(ToTensor(value));
         if (target.IsGenericType && target.FullName!.StartsWith("System.ValueTuple`", StringComparison.Ordinal)) return ToTuple(value, target);
+        if (ListItemType(target) is { } itemType) return ToArray(value, itemType);
         return LanguagePrimitives.ConvertTo(value, target, CultureInfo.InvariantCulture);
     }
 
@@ -35,6 +36,19 @@ internal static class ArgumentConverter
         if (value is Tensor t) return t;
         var tensor = Torch.NewTensor(PowerShellData.Unwrap(value));
         return tensor.DType.IsFloatingPoint() ? tensor : tensor.To(Torch.GetDefaultDType());
+    }
+
+    /// <summary>T of the read-only collection interfaces an array implements (IReadOnlyList&lt;T&gt;, IEnumerable&lt;T&gt;, ...).</summary>
+    static Type? ListItemType(Type target) =>
+        target.IsInterface && target.IsGenericType && target.GetGenericArguments() is [var item] && item.MakeArrayType().IsAssignableTo(target) ? item : null;
+
+    /// <summary>One value or a PowerShell array, each item converted like a single argument (scriptblocks into functions, ...).</summary>
+    static Array ToArray(object value, Type itemType)
+    {
+        var items = value is IEnumerable e and not string && !itemType.IsInstanceOfType(value) ? e.Cast<object?>().ToArray() : [value];
+        var array = Array.CreateInstance(itemType, items.Length);
+        for (int i = 0; i < items.Length; i++) array.SetValue(Convert(items[i], itemType), i);
+        return array;
     }
 
     static object ToTuple(object value, Type tupleType)

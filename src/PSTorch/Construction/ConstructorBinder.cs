@@ -109,7 +109,7 @@ internal static class ConstructorBinder
                 reason = $"{OptionNames.Snake(ps[i].Name!)} given twice";
                 return null;
             }
-            args[i] = ConvertOrThrow(value, ps[i]);
+            if (!TryConvert(value, ps[i], out args[i], out reason)) return null;
             filled[i] = true;
         }
         var open = Enumerable.Range(0, ps.Length).Where(i => !filled[i]).ToList();
@@ -122,7 +122,7 @@ internal static class ConstructorBinder
         }
         for (int k = 0; k < Math.Min(positional.Count, single); k++)
         {
-            args[open[k]] = ConvertOrThrow(positional[k], ps[open[k]]);
+            if (!TryConvert(positional[k], ps[open[k]], out args[open[k]], out reason)) return null;
             filled[open[k]] = true;
         }
         if (hasParamArray)
@@ -130,7 +130,7 @@ internal static class ConstructorBinder
             // The rest fill the params array, given either as separate values or as one array.
             var rest = positional.Skip(single).ToArray();
             object? items = rest.Length == 1 ? rest[0] : rest;
-            args[^1] = ConvertOrThrow(items, ps[^1]);
+            if (!TryConvert(items, ps[^1], out args[^1], out reason)) return null;
             filled[^1] = true;
         }
         var missing = Enumerable.Range(0, ps.Length).Where(i => !filled[i] && !ps[i].HasDefaultValue).Select(i => OptionNames.Snake(ps[i].Name!)).ToList();
@@ -145,15 +145,20 @@ internal static class ConstructorBinder
         return args;
     }
 
-    static object? ConvertOrThrow(object? value, ParameterInfo p)
+    /// <summary>Converts one argument; a value this overload's parameter cannot take makes the overload not fit, so the next one is tried.</summary>
+    static bool TryConvert(object? value, ParameterInfo p, out object? converted, out string? reason)
     {
         try
         {
-            return ArgumentConverter.Convert(value, p.ParameterType);
+            converted = ArgumentConverter.Convert(value, p.ParameterType);
+            reason = null;
+            return true;
         }
         catch (Exception e) when (e is ArgumentException or InvalidCastException)
         {
-            throw new ArgumentException($"Cannot use {Describe(value)} as {OptionNames.Snake(p.Name!)} ({TypeName(p.ParameterType)}): {e.Message}", e);
+            converted = null;
+            reason = $"Cannot use {Describe(value)} as {OptionNames.Snake(p.Name!)} ({TypeName(p.ParameterType)}): {e.Message}";
+            return false;
         }
     }
 

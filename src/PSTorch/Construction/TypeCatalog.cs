@@ -35,9 +35,6 @@ internal sealed class TypeCatalog
 
     public static TypeCatalog Optimizers { get; } = new("optimizer", t => t.IsSubclassOf(typeof(Optimizer)));
 
-    /// <summary>Learning-rate schedulers: the PSTorch.Optim classes built on an optimizer (their first constructor parameter).</summary>
-    public static TypeCatalog Schedulers { get; } = new("learning-rate scheduler", t =>
-        t.Namespace?.StartsWith("PSTorch.Optim", StringComparison.Ordinal) == true && !t.IsSubclassOf(typeof(Optimizer))
-        && t.GetConstructors().Any(c => c.GetParameters() is [var first, ..] && first.ParameterType.IsAssignableFrom(typeof(Optimizer))
-            && first.ParameterType != typeof(object)));
+    /// <summary>Learning-rate schedulers: the subclasses of LRScheduler (ChainedScheduler's optimizer comes after its schedulers).</summary>
+    public static TypeCatalog Schedulers { get; } = new("learning-rate scheduler", t => t.IsSubclassOf(typeof(LRScheduler)));
 }

@@ -231,13 +231,76 @@ public class NNCommandTests(ModuleRunspace ps) : IClassFixture<ModuleRunspace>
     [Fact]
     public void NewLRScheduler_StepLR_DecaysTheLearningRate()
     {
-        if (typeof(global::PSTorch.Optim.Optimizer).Assembly.GetType("PSTorch.Optim.StepLR") == null)
-            Assert.Skip("PSTorch.Optim.StepLR does not exist in this build yet; New-LRScheduler finds schedulers by reflection.");
         var r = Run(@"
             $opt = New-Optimizer SGD (New-Layer Linear 2,2) -LearningRate 1
             $sched = New-LRScheduler StepLR $opt -StepSize 2 -Gamma 0.5
             foreach ($epoch in 1..4) { $opt.Step(); $null = $sched.Step(); $opt.ParamGroups[0].LearningRate }");
         Assert.Equal([1.0, 0.5, 0.5, 0.25], r);
+    }
+
+    [Fact]
+    public void NewLRScheduler_LambdaLR_TakesAScriptBlock()
+    {
+        var r = Run(@"
+            $opt = New-Optimizer SGD (New-Layer Linear 2,2) -LearningRate 2
+            $sched = New-LRScheduler LambdaLR $opt -LrLambda { param($epoch) 1 / ($epoch + 1) }
+            $opt.ParamGroups[0].LearningRate
+            foreach ($epoch in 1..3) { $opt.Step(); $null = $sched.Step(); $opt.ParamGroups[0].LearningRate }");
+        Assert.Equal([2.0, 1.0, 2.0 / 3, 0.5], r.Cast<double>(), (a, b) => Math.Abs(a - b) < 1e-12);
+    }
+
+    [Fact]
+    public void NewLRScheduler_MultiplicativeLR_TakesOneScriptBlockPerGroup()
+    {
+        var r = Run(@"
+            $opt = New-Optimizer SGD (New-Layer Linear 2,2) -LearningRate 1
+            $sched = New-LRScheduler MultiplicativeLR $opt -LrLambda @({ 0.5 })
+            foreach ($epoch in 1..2) { $opt.Step(); $null = $sched.Step(); $opt.ParamGroups[0].LearningRate }");
+        Assert.Equal([0.5, 0.25], r);
+    }
+
+    [Fact]
+    public void NewLRScheduler_ChainedScheduler_ComposesSchedulersOfOneOptimizer()
+    {
+        var r = Run(@"
+            $opt = New-Optimizer SGD (New-Layer Linear 2,2) -LearningRate 1
+            $step = New-LRScheduler StepLR $opt -StepSize 2 -Gamma 0.5
+            $exp = New-LRScheduler ExponentialLR $opt -Gamma 0.9
+            $chain = New-LRScheduler ChainedScheduler $opt -Schedulers $step, $exp
+            foreach ($epoch in 1..2) { $opt.Step(); $null = $chain.Step(); $opt.ParamGroups[0].LearningRate }");
+        Assert.Equal([0.9, 0.5 * 0.81], r.Cast<double>(), (a, b) => Math.Abs(a - b) < 1e-12);
+    }
+
+    [Fact]
+    public void NewLRScheduler_SequentialLR_SwitchesAtTheMilestones()
+    {
+        var r = Run(@"
+            $opt = New-Optimizer SGD (New-Layer Linear 2,2) -LearningRate 1
+            $warm = New-LRScheduler ConstantLR $opt -Factor 0.5 -TotalIters 2
+            $decay = New-LRScheduler ExponentialLR $opt -Gamma 0.9
+            $seq = New-LRScheduler SequentialLR $opt -Schedulers $warm, $decay -Milestones 2
+            foreach ($epoch in 1..3) { $opt.Step(); $null = $seq.Step(); $opt.ParamGroups[0].LearningRate }");
+        Assert.Equal([0.5, 1.0, 0.9], r.Cast<double>(), (a, b) => Math.Abs(a - b) < 1e-12);
+    }
+
+    [Fact]
+    public void NewLRScheduler_AValueNoOverloadTakes_NamesTheParameter()
+    {
+        var error = FailureOf("$opt = New-Optimizer SGD (New-Layer Linear 2,2) -Momentum 0.9; New-LRScheduler CyclicLR $opt -BaseLr 'slow' -MaxLr 1");
+        Assert.Equal(ErrorCategory.InvalidArgument, error.CategoryInfo.Category);
+        Assert.Contains("Cannot use 'slow' as base_lr (Double)", error.Exception.Message);
+        Assert.Contains("Cannot use 'slow' as base_lr (IReadOnlyList<Double>)", error.Exception.Message);
+    }
+
+    [Fact]
+    public void NewLRScheduler_CyclicLR_CyclesPerBatch()
+    {
+        var r = Run(@"
+            $opt = New-Optimizer SGD (New-Layer Linear 2,2) -LearningRate 1 -Momentum 0.9
+            $sched = New-LRScheduler CyclicLR $opt -BaseLr 0.1 -MaxLr 1 -StepSizeUp 2
+            $opt.ParamGroups[0].LearningRate
+            foreach ($batch in 1..4) { $opt.Step(); $null = $sched.Step(); $opt.ParamGroups[0].LearningRate }");
+        Assert.Equal([0.1, 0.55, 1.0, 0.55, 0.1], r.Cast<double>(), (a, b) => Math.Abs(a - b) < 1e-12);
     }
 
     [Theory]

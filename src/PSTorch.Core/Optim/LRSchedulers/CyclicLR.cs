@@ -21,17 +21,17 @@ public sealed class CyclicLR : LRScheduler
             stepSizeUp, stepSizeDown, mode, gamma, scaleFn, scaleMode, cycleMomentum, baseMomentum, maxMomentum, lastEpoch) { }
 
     /// <summary>One base_lr and max_lr per parameter group.</summary>
-    public CyclicLR(Optimizer optimizer, IReadOnlyList<double> baseLrs, IReadOnlyList<double> maxLrs, long stepSizeUp = 2000, long? stepSizeDown = null,
+    public CyclicLR(Optimizer optimizer, IReadOnlyList<double> baseLr, IReadOnlyList<double> maxLr, long stepSizeUp = 2000, long? stepSizeDown = null,
         string mode = "triangular", double gamma = 1.0, Func<double, double>? scaleFn = null, string scaleMode = "cycle", bool cycleMomentum = true,
         double baseMomentum = 0.8, double maxMomentum = 0.9, long lastEpoch = -1)
         : base(optimizer, lastEpoch)
     {
-        if (baseLrs.Count != Groups.Count) throw new ArgumentException($"expected {Groups.Count} values for base_lr, got {baseLrs.Count}");
-        if (maxLrs.Count != Groups.Count) throw new ArgumentException($"expected {Groups.Count} values for max_lr, got {maxLrs.Count}");
+        if (baseLr.Count != Groups.Count) throw new ArgumentException($"expected {Groups.Count} values for base_lr, got {baseLr.Count}");
+        if (maxLr.Count != Groups.Count) throw new ArgumentException($"expected {Groups.Count} values for max_lr, got {maxLr.Count}");
         if (mode is not ("triangular" or "triangular2" or "exp_range") && scaleFn == null) throw new ArgumentException("mode is invalid and scale_fn is None");
         if (lastEpoch == -1)
-            for (int i = 0; i < Groups.Count; i++) Groups[i].LearningRate = baseLrs[i];
-        this.maxLrs = maxLrs.ToArray();
+            for (int i = 0; i < Groups.Count; i++) Groups[i].LearningRate = baseLr[i];
+        this.maxLrs = maxLr.ToArray();
         double up = stepSizeUp, down = stepSizeDown ?? stepSizeUp;
         TotalSize = up + down;
         StepRatio = up / TotalSize;

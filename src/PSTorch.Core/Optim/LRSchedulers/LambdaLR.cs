@@ -26,7 +26,7 @@ public sealed class LambdaLR : LambdaScheduler
         : base(optimizer, ForEveryGroup(optimizer, lrLambda), lastEpoch) { }
 
     /// <summary>One function per parameter group.</summary>
-    public LambdaLR(Optimizer optimizer, IReadOnlyList<Func<long, double>> lrLambdas, long lastEpoch = -1) : base(optimizer, lrLambdas, lastEpoch) { }
+    public LambdaLR(Optimizer optimizer, IReadOnlyList<Func<long, double>> lrLambda, long lastEpoch = -1) : base(optimizer, lrLambda, lastEpoch) { }
 
     protected override double[] GetLr() => BaseLrs.Select((lr, i) => lr * lrLambdas[i](LastEpoch)).ToArray();
 }
@@ -41,7 +41,7 @@ public sealed class MultiplicativeLR : LambdaScheduler
         : base(optimizer, ForEveryGroup(optimizer, lrLambda), lastEpoch) { }
 
     /// <summary>One function per parameter group.</summary>
-    public MultiplicativeLR(Optimizer optimizer, IReadOnlyList<Func<long, double>> lrLambdas, long lastEpoch = -1) : base(optimizer, lrLambdas, lastEpoch) { }
+    public MultiplicativeLR(Optimizer optimizer, IReadOnlyList<Func<long, double>> lrLambda, long lastEpoch = -1) : base(optimizer, lrLambda, lastEpoch) { }
 
     protected override double[] GetLr() =>
         Groups.Select((g, i) => LastEpoch > 0 ? g.LearningRate * lrLambdas[i](LastEpoch) : g.LearningRate).ToArray();

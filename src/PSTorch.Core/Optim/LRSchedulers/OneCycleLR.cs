@@ -20,7 +20,7 @@ public sealed class OneCycleLR : LRScheduler
             annealStrategy, cycleMomentum, baseMomentum, maxMomentum, divFactor, finalDivFactor, threePhase, lastEpoch) { }
 
     /// <summary>One max_lr per parameter group.</summary>
-    public OneCycleLR(Optimizer optimizer, IReadOnlyList<double> maxLrs, long? totalSteps = null, long? epochs = null, long? stepsPerEpoch = null,
+    public OneCycleLR(Optimizer optimizer, IReadOnlyList<double> maxLr, long? totalSteps = null, long? epochs = null, long? stepsPerEpoch = null,
         double pctStart = 0.3, string annealStrategy = "cos", bool cycleMomentum = true, double baseMomentum = 0.85, double maxMomentum = 0.95,
         double divFactor = 25.0, double finalDivFactor = 1e4, bool threePhase = false, long lastEpoch = -1)
         : base(optimizer, lastEpoch)
@@ -43,7 +43,7 @@ public sealed class OneCycleLR : LRScheduler
             "cos" or "linear" => annealStrategy,
             _ => throw new ArgumentException($"anneal_strategy must be one of 'cos' or 'linear', instead got {annealStrategy}"),
         };
-        if (maxLrs.Count != Groups.Count) throw new ArgumentException($"expected {Groups.Count} values for max_lr, got {maxLrs.Count}");
+        if (maxLr.Count != Groups.Count) throw new ArgumentException($"expected {Groups.Count} values for max_lr, got {maxLr.Count}");
         CycleMomentum = cycleMomentum;
 
         phases = threePhase
@@ -63,9 +63,9 @@ public sealed class OneCycleLR : LRScheduler
         {
             for (int i = 0; i < Groups.Count; i++)
             {
-                double initialLr = maxLrs[i] / divFactor;
+                double initialLr = maxLr[i] / divFactor;
                 Groups[i]["initial_lr"] = initialLr;
-                Groups[i]["max_lr"] = maxLrs[i];
+                Groups[i]["max_lr"] = maxLr[i];
                 Groups[i]["min_lr"] = initialLr / finalDivFactor;
             }
         }
