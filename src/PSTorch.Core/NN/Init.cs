@@ -78,6 +78,58 @@ public static class Init
     public static Tensor KaimingNormal_(Tensor tensor, double a = 0, string mode = "fan_in", string nonlinearity = "leaky_relu", Generator? generator = null) =>
         Normal_(tensor, 0, CalculateGain(nonlinearity, a) / Math.Sqrt(Fan(tensor, mode)), generator);
 
+    /// <summary>The identity matrix (torch.nn.init.eye_): keeps a Linear layer's inputs as they are.</summary>
+    public static Tensor Eye_(Tensor tensor)
+    {
+        if (tensor.NDim != 2) throw new ArgumentException("Only tensors with 2 dimensions are supported");
+        using var eye = Torch.Eye(tensor.Size(0), tensor.Size(1), tensor.DType, tensor.Device);
+        using (GradMode.Set(false)) return tensor.Copy_(eye);
+    }
+
+    /// <summary>
+    /// The Dirac delta (torch.nn.init.dirac_): a 3-, 4- or 5-D convolution weight that passes its first input channels
+    /// through unchanged, one identity per group of output channels.
+    /// </summary>
+    public static Tensor Dirac_(Tensor tensor, long groups = 1)
+    {
+        if (tensor.NDim is < 3 or > 5) throw new ArgumentException("Only tensors with 3, 4, or 5 dimensions are supported");
+        var shape = tensor.Shape;
+        if (groups <= 0 || shape[0] % groups != 0) throw new ArgumentException("dim 0 must be divisible by groups");
+        long outPerGroup = shape[0] / groups, identities = Math.Min(outPerGroup, shape[1]);
+        var strides = Shapes.ContiguousStrides(shape);
+        long center = 0;
+        for (int d = 2; d < shape.Length; d++) center += shape[d] / 2 * strides[d];
+        var values = new double[tensor.Numel()];
+        for (long g = 0; g < groups; g++)
+            for (long d = 0; d < identities; d++)
+                values[(g * outPerGroup + d) * strides[0] + d * strides[1] + center] = 1;
+        using var delta = Torch.FromArray(values, shape);
+        using (GradMode.Set(false)) return tensor.Copy_(delta);
+    }
+
+    /// <summary>
+    /// A sparse matrix (torch.nn.init.sparse_): normal values with standard deviation <paramref name="std"/>, then in
+    /// every column ceil(sparsity * rows) randomly chosen rows set to zero.
+    /// </summary>
+    public static Tensor Sparse_(Tensor tensor, double sparsity, double std = 0.01, Generator? generator = null)
+    {
+        if (tensor.NDim != 2) throw new ArgumentException("Only tensors with 2 dimensions are supported");
+        if (sparsity is < 0 or > 1) throw new ArgumentException($"sparsity must be between 0 and 1, got {sparsity}");
+        long rows = tensor.Size(0), cols = tensor.Size(1);
+        long zeros = (long)Math.Ceiling(sparsity * rows);
+        Normal_(tensor, 0, std, generator);
+        var keep = new double[rows * cols];
+        Array.Fill(keep, 1.0);
+        for (long c = 0; c < cols; c++)
+        {
+            using var order = Torch.Randperm(rows, generator: generator);
+            foreach (long r in order.ToArray<long>().AsSpan(0, (int)zeros)) keep[r * cols + c] = 0;
+        }
+        using var hostMask = Torch.FromArray(keep, [rows, cols], tensor.DType);
+        using var mask = hostMask.To(tensor.Device);
+        using (GradMode.Set(false)) return tensor.Mul_(mask);
+    }
+
     /// <summary>Fills a (semi-)orthogonal matrix: QR of a normal matrix with the signs of R's diagonal folded into Q.</summary>
     public static Tensor Orthogonal_(Tensor tensor, double gain = 1, Generator? generator = null)
     {

@@ -57,4 +57,51 @@ public class InitParityTests
         Assert.Equal(Init.Uniform_(Torch.Empty(4, 2, 3, 3), -convBound, convBound, g).ToArray<float>(), conv.Weight.ToArray<float>());
         Assert.Equal(Init.Uniform_(Torch.Empty(4), -convBound, convBound, g).ToArray<float>(), conv.Bias!.ToArray<float>());
     }
+
+    [Fact]
+    public void Eye_FillsTheIdentity_OfAnyRectangle()
+    {
+        var w = Torch.Randn(2, 3).RequiresGrad_();
+        Assert.Same(w, Init.Eye_(w));
+        Assert.Equal([1f, 0, 0, 0, 1, 0], w.ToArray<float>());
+        Assert.Null(w.GradFn);
+        Assert.Equal([1.0, 0, 0, 1, 0, 0], Init.Eye_(Torch.Empty([3, 2], DType.Float64)).ToArray<double>());
+        Assert.Equal("Only tensors with 2 dimensions are supported", Assert.Throws<ArgumentException>(() => Init.Eye_(Torch.Empty(2, 2, 2))).Message);
+    }
+
+    [Fact]
+    public void Dirac_PassesInputChannelsThrough_PerGroup()
+    {
+        var w = Init.Dirac_(Torch.Randn(4, 3, 3, 3), groups: 2);
+        var values = w.ToArray<float>();
+        for (long o = 0; o < 4; o++)
+            for (long i = 0; i < 3; i++)
+                for (long h = 0; h < 3; h++)
+                    for (long k = 0; k < 3; k++)
+                    {
+                        // two output channels per group, so input channels 0 and 1 pass through in each group
+                        bool one = o % 2 == i && h == 1 && k == 1;
+                        Assert.Equal(one ? 1f : 0f, values[((o * 3 + i) * 3 + h) * 3 + k]);
+                    }
+        // a convolution with the Dirac weight returns its input (3-D: Conv1d, even kernel: the centre is index 2 of 4)
+        var x = Torch.Randn(1, 2, 7);
+        var w1 = Init.Dirac_(Torch.Empty(2, 2, 3));
+        Assert.Equal(x.ToArray<float>(), Functional.Conv1d(x, w1, padding: 1).ToArray<float>());
+        Assert.Equal([0f, 0, 1, 0], Init.Dirac_(Torch.Empty(1, 1, 4)).ToArray<float>());
+        Assert.Equal("Only tensors with 3, 4, or 5 dimensions are supported", Assert.Throws<ArgumentException>(() => Init.Dirac_(Torch.Empty(2, 2))).Message);
+        Assert.Equal("dim 0 must be divisible by groups", Assert.Throws<ArgumentException>(() => Init.Dirac_(Torch.Empty(3, 2, 3), groups: 2)).Message);
+    }
+
+    [Fact]
+    public void Sparse_ZeroesTheSameNumberOfRowsInEveryColumn()
+    {
+        var w = Init.Sparse_(Torch.Empty(10, 6), sparsity: 0.25, std: 2, generator: new Generator(3));
+        var values = w.ToArray<float>();
+        for (int c = 0; c < 6; c++)
+            Assert.Equal(3, Enumerable.Range(0, 10).Count(r => values[r * 6 + c] == 0)); // ceil(0.25 * 10)
+        // the rest are the normal draws with std 2, from the same generator state
+        var normal = Init.Normal_(Torch.Empty(10, 6), 0, 2, new Generator(3)).ToArray<float>();
+        Assert.All(Enumerable.Range(0, 60).Where(i => values[i] != 0), i => Assert.Equal(normal[i], values[i]));
+        Assert.Equal("Only tensors with 2 dimensions are supported", Assert.Throws<ArgumentException>(() => Init.Sparse_(Torch.Empty(4), 0.5)).Message);
+    }
 }
