@@ -508,4 +508,16 @@ internal static unsafe partial class PstorchCuda
     /// <summary>grad_input = grad_output * (mask[i] ? 1 / (1 - p) : 0) over n elements.</summary>
     [LibraryImport(Library, EntryPoint = "pst_dropout_backward")]
     public static partial PstStatus DropoutBackward(PstDtype dtype, void* gradInput, void* gradOutput, byte* mask, long n, double p, void* stream);
+
+    /// <summary>Sorts each of the `rows` contiguous rows of n elements of src into values (src's dtype) and indices (int64, the positions in the row), both contiguous [rows, n]; ascending unless descending is nonzero.</summary>
+    [LibraryImport(Library, EntryPoint = "pst_sort")]
+    public static partial PstStatus Sort(PstDtype dtype, void* values, long* indices, void* src, long rows, long n, int descending, void* stream);
+
+    /// <summary>dst[r, j] (int32 when out_int32, else int64; contiguous [rows, values_per_row]) = the first i in [0, boundary_count) with !(boundaries[r, i] &lt; values[r, j]) (or !(boundaries[r, i] &lt;= values[r, j]) when right is nonzero), row 0 of boundaries serving every row when shared_boundaries is nonzero; boundaries and values share dtype, contiguous.</summary>
+    [LibraryImport(Library, EntryPoint = "pst_searchsorted")]
+    public static partial PstStatus Searchsorted(PstDtype dtype, void* dst, int outInt32, void* boundaries, void* values, long rows, long boundaryCount, long valuesPerRow, int sharedBoundaries, int right, void* stream);
+
+    /// <summary>From rows sorted ascending (contiguous [rows, n], n &gt;= 1, sorted_indices their original positions): values[r] = the value of the longest run of equal elements in row r (the first of equally long runs; NaN never equals NaN) and indices[r] = the original position of the run's last element.</summary>
+    [LibraryImport(Library, EntryPoint = "pst_mode_of_sorted")]
+    public static partial PstStatus ModeOfSorted(PstDtype dtype, void* values, long* indices, void* sortedValues, long* sortedIndices, long rows, long n, void* stream);
 }

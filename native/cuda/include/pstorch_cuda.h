@@ -486,6 +486,22 @@ PST_API pst_status pst_dropout(pst_dtype dtype, void* output, uint8_t* mask, con
 /// grad_input = grad_output * (mask[i] ? 1 / (1 - p) : 0) over n elements.
 PST_API pst_status pst_dropout_backward(pst_dtype dtype, void* grad_input, const void* grad_output, const uint8_t* mask, int64_t n, double p, void* stream);
 
+
+/* ---- sorting and selection (sort.cu). One strict total order: NaN above every number (first when descending),
+ *      -0.0 equal to 0.0, ties by original index in both directions, so results equal the CPU's stable sort. ---- */
+
+/// Sorts each of the `rows` contiguous rows of n elements of src into values (src's dtype) and indices (int64, the
+/// positions in the row), both contiguous [rows, n]; ascending unless descending is nonzero.
+PST_API pst_status pst_sort(pst_dtype dtype, void* values, int64_t* indices, const void* src, int64_t rows, int64_t n, int32_t descending, void* stream);
+/// dst[r, j] (int32 when out_int32, else int64; contiguous [rows, values_per_row]) = the first i in [0, boundary_count)
+/// with !(boundaries[r, i] < values[r, j]) (or !(boundaries[r, i] <= values[r, j]) when right is nonzero), row 0 of
+/// boundaries serving every row when shared_boundaries is nonzero; boundaries and values share dtype, contiguous.
+PST_API pst_status pst_searchsorted(pst_dtype dtype, void* dst, int32_t out_int32, const void* boundaries, const void* values, int64_t rows, int64_t boundary_count, int64_t values_per_row, int32_t shared_boundaries, int32_t right, void* stream);
+/// From rows sorted ascending (contiguous [rows, n], n >= 1, sorted_indices their original positions): values[r] =
+/// the value of the longest run of equal elements in row r (the first of equally long runs; NaN never equals NaN)
+/// and indices[r] = the original position of the run's last element.
+PST_API pst_status pst_mode_of_sorted(pst_dtype dtype, void* values, int64_t* indices, const void* sorted_values, const int64_t* sorted_indices, int64_t rows, int64_t n, void* stream);
+
 #ifdef __cplusplus
 }
 #endif

@@ -31,7 +31,7 @@ internal static class MinMax
     }
 
     /// <summary>PyTorch's evenly_distribute_backward: each element equal to the result (or NaN like it) gets g / count.</summary>
-    static Tensor EvenlyDistribute(Tensor g, Tensor x, Tensor y, int[] dims, bool keepDim)
+    public static Tensor EvenlyDistribute(Tensor g, Tensor x, Tensor y, int[] dims, bool keepDim)
     {
         var result = Reduction.KeepDims(y, x.NDim, dims, keepDim);
         var mask = x.Eq(result) | (x.Ne(x) & result.Ne(result));
