@@ -52,6 +52,18 @@ public class RecurrentCommandTests(ModuleRunspace ps) : IClassFixture<ModuleRuns
     }
 
     [Fact]
+    public void NewLayerTransformerEncoder_TakesALayerAndACount()
+    {
+        var results = Run("""
+            $layer = New-Layer TransformerEncoderLayer -DModel 8 -Nhead 2 -DimFeedforward 16 -BatchFirst
+            $encoder = New-Layer TransformerEncoder $layer,2
+            "$($encoder.Call((New-Tensor -Randn -Shape 3,5,8)).Shape)"
+            $encoder.StateDict().Keys -contains 'layers.1.self_attn.in_proj_weight'
+            """);
+        Assert.Equal(["3 5 8", true], results);
+    }
+
+    [Fact]
     public void WrongInputSizeSurfacesPyTorchsMessage()
     {
         var result = ps.InvokeWithErrors("(New-Layer LSTM 4,8).Call((New-Tensor -Randn -Shape 5,2,3))");
