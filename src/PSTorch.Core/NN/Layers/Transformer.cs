@@ -1,0 +1,131 @@
+namespace PSTorch.NN;
+
+/// <summary>
+/// torch.nn.TransformerEncoderLayer: self-attention then a feed-forward block (linear1, activation, dropout, linear2),
+/// each added to its input and layer-normalised after (post-norm) or normalised before (norm_first). Sub-modules and
+/// their names are PyTorch's (self_attn, linear1, dropout, linear2, norm1, norm2, dropout1, dropout2), so state_dict keys match.
+/// </summary>
+public class TransformerEncoderLayer : Module
+{
+    public TransformerEncoderLayer(long dModel, long nhead, long dimFeedforward = 2048, double dropout = 0.1, string activation = "relu",
+        double layerNormEps = 1e-5, bool batchFirst = false, bool normFirst = false, bool bias = true, DType? dtype = null, Device? device = null)
+    {
+        if (activation is not ("relu" or "gelu")) throw new ArgumentException($"activation should be relu/gelu, not {activation}");
+        DModel = dModel;
+        Nhead = nhead;
+        DimFeedforward = dimFeedforward;
+        DropoutP = dropout;
+        Activation = activation;
+        LayerNormEps = layerNormEps;
+        BatchFirst = batchFirst;
+        NormFirst = normFirst;
+        HasBias = bias;
+        SelfAttn = Register("self_attn", new MultiheadAttention(dModel, nhead, dropout, bias, batchFirst: batchFirst, dtype: dtype, device: device));
+        Linear1 = Register("linear1", new Linear(dModel, dimFeedforward, bias, dtype, device));
+        Dropout = Register("dropout", new Dropout(dropout));
+        Linear2 = Register("linear2", new Linear(dimFeedforward, dModel, bias, dtype, device));
+        Norm1 = Register("norm1", new LayerNorm(dModel, layerNormEps, bias: bias, dtype: dtype, device: device));
+        Norm2 = Register("norm2", new LayerNorm(dModel, layerNormEps, bias: bias, dtype: dtype, device: device));
+        Dropout1 = Register("dropout1", new Dropout(dropout));
+        Dropout2 = Register("dropout2", new Dropout(dropout));
+    }
+
+    T Register<T>(string name, T module) where T : Module
+    {
+        RegisterModule(name, module);
+        return module;
+    }
+
+    public long DModel { get; }
+    public long Nhead { get; }
+    public long DimFeedforward { get; }
+    public double DropoutP { get; }
+    public string Activation { get; }
+    public double LayerNormEps { get; }
+    public bool BatchFirst { get; }
+    public bool NormFirst { get; }
+    public bool HasBias { get; }
+    public MultiheadAttention SelfAttn { get; }
+    public Linear Linear1 { get; }
+    public Dropout Dropout { get; }
+    public Linear Linear2 { get; }
+    public LayerNorm Norm1 { get; }
+    public LayerNorm Norm2 { get; }
+    public Dropout Dropout1 { get; }
+    public Dropout Dropout2 { get; }
+
+    /// <summary>
+    /// One encoder layer over src (seq, batch, d_model) or (batch, seq, d_model) with batch_first. srcMask (L, L) or
+    /// (N * nhead, L, L) and srcKeyPaddingMask (N, L) are MultiheadAttention's attn_mask and key_padding_mask (true masks out);
+    /// isCausal says srcMask is the causal mask.
+    /// </summary>
+    public Tensor Forward(Tensor src, Tensor? srcMask, Tensor? srcKeyPaddingMask = null, bool isCausal = false)
+    {
+        var x = src;
+        if (NormFirst)
+        {
+            x = x + SelfAttention(Norm1.Forward(x), srcMask, srcKeyPaddingMask, isCausal);
+            return x + FeedForward(Norm2.Forward(x));
+        }
+        x = Norm1.Forward(x + SelfAttention(x, srcMask, srcKeyPaddingMask, isCausal));
+        return Norm2.Forward(x + FeedForward(x));
+    }
+
+    public override Tensor Forward(Tensor input) => Forward(input, null);
+
+    public Tensor Call(Tensor src, Tensor? srcMask, Tensor? srcKeyPaddingMask = null, bool isCausal = false) =>
+        Forward(src, srcMask, srcKeyPaddingMask, isCausal);
+
+    Tensor SelfAttention(Tensor x, Tensor? mask, Tensor? keyPaddingMask, bool isCausal) =>
+        Dropout1.Forward(SelfAttn.Forward(x, x, x, keyPaddingMask, needWeights: false, attnMask: mask, isCausal: isCausal).AttnOutput);
+
+    Tensor FeedForward(Tensor x)
+    {
+        var hidden = Linear1.Forward(x);
+        hidden = Activation == "gelu" ? Functional.Gelu(hidden) : Functional.Relu(hidden);
+        return Dropout2.Forward(Linear2.Forward(Dropout.Forward(hidden)));
+    }
+
+    /// <summary>A layer with this one's configuration, parameters and mode (PyTorch's copy.deepcopy of it).</summary>
+    internal TransformerEncoderLayer Copy()
+    {
+        var copy = new TransformerEncoderLayer(DModel, Nhead, DimFeedforward, DropoutP, Activation, LayerNormEps, BatchFirst, NormFirst, HasBias,
+            SelfAttn.InProjWeight!.DType, SelfAttn.InProjWeight.Device);
+        copy.LoadStateDict(StateDict());
+        copy.Train(Training);
+        return copy;
+    }
+}
+
+/// <summary>
+/// torch.nn.TransformerEncoder: num_layers copies of encoder_layer (same initial parameters, as PyTorch's deepcopy) in
+/// a ModuleList named layers, then an optional norm.
+/// </summary>
+public class TransformerEncoder : Module
+{
+    public TransformerEncoder(TransformerEncoderLayer encoderLayer, long numLayers, Module? norm = null)
+    {
+        if (numLayers <= 0) throw new ArgumentException("num_layers must be greater than zero");
+        Layers = new ModuleList(Enumerable.Range(0, (int)numLayers).Select(_ => (Module)encoderLayer.Copy()).ToArray());
+        RegisterModule("layers", Layers);
+        NumLayers = numLayers;
+        Norm = norm;
+        if (norm != null) RegisterModule("norm", norm);
+    }
+
+    public ModuleList Layers { get; }
+    public long NumLayers { get; }
+    public Module? Norm { get; }
+
+    /// <summary>src through every layer with the same mask and key padding mask, then norm.</summary>
+    public Tensor Forward(Tensor src, Tensor? mask, Tensor? srcKeyPaddingMask = null, bool isCausal = false)
+    {
+        var output = src;
+        for (int i = 0; i < Layers.Count; i++) output = ((TransformerEncoderLayer)Layers[i]).Forward(output, mask, srcKeyPaddingMask, isCausal);
+        return Norm != null ? Norm.Forward(output) : output;
+    }
+
+    public override Tensor Forward(Tensor input) => Forward(input, null);
+
+    public Tensor Call(Tensor src, Tensor? mask, Tensor? srcKeyPaddingMask = null, bool isCausal = false) => Forward(src, mask, srcKeyPaddingMask, isCausal);
+}
