@@ -51,6 +51,8 @@ internal enum PstUnaryOp
     Sign = 3,
     LogicalNot = 4,
     Square = 5,
+    /// <summary>sign for real dtypes (torch.sgn; elementwise math).</summary>
+    Sgn = 6,
     Exp = 16,
     Log = 17,
     Sqrt = 18,
@@ -71,6 +73,24 @@ internal enum PstUnaryOp
     Gelu = 33,
     Tan = 34,
     Log2 = 35,
+    Log10 = 36,
+    Exp2 = 37,
+    Asin = 38,
+    Acos = 39,
+    Atan = 40,
+    Sinh = 41,
+    Cosh = 42,
+    Asinh = 43,
+    Acosh = 44,
+    Atanh = 45,
+    Erfc = 46,
+    Erfinv = 47,
+    /// <summary>sin(pi x) / (pi x), 1 at 0.</summary>
+    Sinc = 48,
+    Deg2rad = 49,
+    Rad2deg = 50,
+    /// <summary>x - trunc(x).</summary>
+    Frac = 51,
 }
 
 /// <summary>dst = a op b. Comparisons and logical ops write a bool dst; the others share one dtype. DIV_FLOOR/DIV_TRUNC/FLOOR_DIVIDE/REMAINDER/FMOD: torch.div(rounding_mode='floor'|'trunc'), floor_divide (the same values as DIV_FLOOR), remainder (the divisor's sign), fmod (the dividend's sign). Integer division by zero gives 0 for all five (the CPU raises ZeroDivisionError; PyTorch's CUDA kernels give unspecified values), MIN / -1 wraps to MIN with remainder 0. BITWISE_AND/OR/XOR: integer and bool dtypes only (floating point is PST_ERROR_NOT_SUPPORTED).</summary>
@@ -100,6 +120,17 @@ internal enum PstBinaryOp
     BitwiseAnd = 21,
     BitwiseOr = 22,
     BitwiseXor = 23,
+    Atan2 = 24,
+    Hypot = 25,
+    /// <summary>a * log(b), 0 where a is 0 unless b is NaN.</summary>
+    Xlogy = 26,
+    Copysign = 27,
+    /// <summary>The larger/smaller, ignoring a NaN unless both are NaN.</summary>
+    Fmax = 28,
+    Fmin = 29,
+    /// <summary>log(e^a + e^b) and log2(2^a + 2^b) without overflow; equal infinities give themselves.</summary>
+    Logaddexp = 30,
+    Logaddexp2 = 31,
 }
 
 internal enum PstReduceOp

@@ -94,6 +94,8 @@ typedef enum pst_unary_op {
     PST_UNARY_SIGN = 3,
     PST_UNARY_LOGICAL_NOT = 4,
     PST_UNARY_SQUARE = 5,
+    /// sign for real dtypes (torch.sgn; elementwise math).
+    PST_UNARY_SGN = 6,
     PST_UNARY_EXP = 16,
     PST_UNARY_LOG = 17,
     PST_UNARY_SQRT = 18,
@@ -114,6 +116,25 @@ typedef enum pst_unary_op {
     PST_UNARY_GELU = 33,
     PST_UNARY_TAN = 34,
     PST_UNARY_LOG2 = 35,
+    /* elementwise math (rounding, logarithms, trigonometric, hyperbolic and error functions) */
+    PST_UNARY_LOG10 = 36,
+    PST_UNARY_EXP2 = 37,
+    PST_UNARY_ASIN = 38,
+    PST_UNARY_ACOS = 39,
+    PST_UNARY_ATAN = 40,
+    PST_UNARY_SINH = 41,
+    PST_UNARY_COSH = 42,
+    PST_UNARY_ASINH = 43,
+    PST_UNARY_ACOSH = 44,
+    PST_UNARY_ATANH = 45,
+    PST_UNARY_ERFC = 46,
+    PST_UNARY_ERFINV = 47,
+    /// sin(pi x) / (pi x), 1 at 0.
+    PST_UNARY_SINC = 48,
+    PST_UNARY_DEG2RAD = 49,
+    PST_UNARY_RAD2DEG = 50,
+    /// x - trunc(x).
+    PST_UNARY_FRAC = 51,
 } pst_unary_op;
 
 /// dst = a op b. Comparisons and logical ops write a bool dst; the others share one dtype.
@@ -146,6 +167,18 @@ typedef enum pst_binary_op {
     PST_BINARY_BITWISE_AND = 21,
     PST_BINARY_BITWISE_OR = 22,
     PST_BINARY_BITWISE_XOR = 23,
+    /* elementwise math: floating-point dtypes only (integers are PST_ERROR_NOT_SUPPORTED) */
+    PST_BINARY_ATAN2 = 24,
+    PST_BINARY_HYPOT = 25,
+    /// a * log(b), 0 where a is 0 unless b is NaN.
+    PST_BINARY_XLOGY = 26,
+    PST_BINARY_COPYSIGN = 27,
+    /// The larger/smaller, ignoring a NaN unless both are NaN.
+    PST_BINARY_FMAX = 28,
+    PST_BINARY_FMIN = 29,
+    /// log(e^a + e^b) and log2(2^a + 2^b) without overflow; equal infinities give themselves.
+    PST_BINARY_LOGADDEXP = 30,
+    PST_BINARY_LOGADDEXP2 = 31,
 } pst_binary_op;
 
 typedef enum pst_reduce_op {

@@ -57,6 +57,29 @@ struct Ceil { template <typename C> __device__ C operator()(C x) const { return 
 struct Round { template <typename C> __device__ C operator()(C x) const { return rint(x); } };
 struct Trunc { template <typename C> __device__ C operator()(C x) const { return trunc(x); } };
 struct Erf { template <typename C> __device__ C operator()(C x) const { return erf(x); } };
+struct Log10 { template <typename C> __device__ C operator()(C x) const { return log10(x); } };
+struct Exp2 { template <typename C> __device__ C operator()(C x) const { return exp2(x); } };
+struct Asin { template <typename C> __device__ C operator()(C x) const { return asin(x); } };
+struct Acos { template <typename C> __device__ C operator()(C x) const { return acos(x); } };
+struct Atan { template <typename C> __device__ C operator()(C x) const { return atan(x); } };
+struct Sinh { template <typename C> __device__ C operator()(C x) const { return sinh(x); } };
+struct Cosh { template <typename C> __device__ C operator()(C x) const { return cosh(x); } };
+struct Asinh { template <typename C> __device__ C operator()(C x) const { return asinh(x); } };
+struct Acosh { template <typename C> __device__ C operator()(C x) const { return acosh(x); } };
+struct Atanh { template <typename C> __device__ C operator()(C x) const { return atanh(x); } };
+struct Erfc { template <typename C> __device__ C operator()(C x) const { return erfc(x); } };
+struct Erfinv { template <typename C> __device__ C operator()(C x) const { return erfinv(x); } };
+struct Sinc {
+    template <typename C> __device__ C operator()(C x) const {
+        if (x == C(0)) return C(1);
+        C pi_x = C(3.14159265358979323846) * x;
+        return sin(pi_x) / pi_x;
+    }
+};
+// The factor rounded to C first, as PyTorch's multiplication by a scalar.
+struct Deg2rad { template <typename C> __device__ C operator()(C x) const { return x * C(0.017453292519943295769); } };
+struct Rad2deg { template <typename C> __device__ C operator()(C x) const { return x * C(57.295779513082320877); } };
+struct Frac { template <typename C> __device__ C operator()(C x) const { return x - trunc(x); } };
 struct Silu { template <typename C> __device__ C operator()(C x) const { return x / (C(1) + exp(-x)); } };
 // The exact (erf) GELU, torch.nn.functional.gelu's default.
 struct Gelu {
@@ -162,6 +185,36 @@ struct BitwiseXor { template <typename C> __device__ C operator()(C a, C b) cons
 struct Maximum { template <typename C> __device__ C operator()(C a, C b) const { return is_nan(a) || is_nan(b) ? C(a + b) : (a > b ? a : b); } };
 struct Minimum { template <typename C> __device__ C operator()(C a, C b) const { return is_nan(a) || is_nan(b) ? C(a + b) : (a < b ? a : b); } };
 
+// ---- binary math functors: floating-point compute types only ----
+
+struct Atan2 { template <typename C> __device__ C operator()(C a, C b) const { return atan2(a, b); } };
+struct Hypot { template <typename C> __device__ C operator()(C a, C b) const { return hypot(a, b); } };
+struct Xlogy {
+    template <typename C> __device__ C operator()(C a, C b) const {
+        if (isnan(b)) return b;
+        return a == C(0) ? C(0) : a * log(b);
+    }
+};
+struct Copysign { template <typename C> __device__ C operator()(C a, C b) const { return copysign(a, b); } };
+struct Fmax { template <typename C> __device__ C operator()(C a, C b) const { return fmax(a, b); } };
+struct Fmin { template <typename C> __device__ C operator()(C a, C b) const { return fmin(a, b); } };
+struct Logaddexp {
+    template <typename C> __device__ C operator()(C a, C b) const {
+        if (isinf(a) && a == b) return a;
+        C m = a > b ? a : b;
+        if (isnan(a) || isnan(b)) return a + b;
+        return m + log1p(exp(-fabs(a - b)));
+    }
+};
+struct Logaddexp2 {
+    template <typename C> __device__ C operator()(C a, C b) const {
+        if (isinf(a) && a == b) return a;
+        C m = a > b ? a : b;
+        if (isnan(a) || isnan(b)) return a + b;
+        return m + log1p(exp2(-fabs(a - b))) * C(1.4426950408889634074);
+    }
+};
+
 struct Eq { template <typename C> __device__ bool operator()(C a, C b) const { return a == b; } };
 struct Ne { template <typename C> __device__ bool operator()(C a, C b) const { return a != b; } };
 struct Lt { template <typename C> __device__ bool operator()(C a, C b) const { return a < b; } };
@@ -179,7 +232,8 @@ template <typename C> __device__ __forceinline__ C apply_unary(pst_unary_op op, 
         case PST_UNARY_NEG: return Neg{}(x);
         case PST_UNARY_ABS: return Abs{}(x);
         case PST_UNARY_RELU: return Relu{}(x);
-        case PST_UNARY_SIGN: return Sign{}(x);
+        case PST_UNARY_SIGN:
+        case PST_UNARY_SGN: return Sign{}(x);
         case PST_UNARY_LOGICAL_NOT: return LogicalNot{}(x);
         case PST_UNARY_SQUARE: return Square{}(x);
         default: break;
@@ -199,6 +253,22 @@ template <typename C> __device__ __forceinline__ C apply_unary(pst_unary_op op, 
             case PST_UNARY_EXPM1: return Expm1{}(x);
             case PST_UNARY_LOG1P: return Log1p{}(x);
             case PST_UNARY_LOG2: return Log2{}(x);
+            case PST_UNARY_LOG10: return Log10{}(x);
+            case PST_UNARY_EXP2: return Exp2{}(x);
+            case PST_UNARY_ASIN: return Asin{}(x);
+            case PST_UNARY_ACOS: return Acos{}(x);
+            case PST_UNARY_ATAN: return Atan{}(x);
+            case PST_UNARY_SINH: return Sinh{}(x);
+            case PST_UNARY_COSH: return Cosh{}(x);
+            case PST_UNARY_ASINH: return Asinh{}(x);
+            case PST_UNARY_ACOSH: return Acosh{}(x);
+            case PST_UNARY_ATANH: return Atanh{}(x);
+            case PST_UNARY_ERFC: return Erfc{}(x);
+            case PST_UNARY_ERFINV: return Erfinv{}(x);
+            case PST_UNARY_SINC: return Sinc{}(x);
+            case PST_UNARY_DEG2RAD: return Deg2rad{}(x);
+            case PST_UNARY_RAD2DEG: return Rad2deg{}(x);
+            case PST_UNARY_FRAC: return Frac{}(x);
             case PST_UNARY_FLOOR: return Floor{}(x);
             case PST_UNARY_CEIL: return Ceil{}(x);
             case PST_UNARY_ROUND: return Round{}(x);
@@ -228,8 +298,23 @@ template <typename C> __device__ __forceinline__ C apply_arithmetic(pst_binary_o
         case PST_BINARY_BITWISE_AND: return BitwiseAnd{}(a, b);
         case PST_BINARY_BITWISE_OR: return BitwiseOr{}(a, b);
         case PST_BINARY_BITWISE_XOR: return BitwiseXor{}(a, b);
-        default: return Minimum{}(a, b);
+        case PST_BINARY_MINIMUM: return Minimum{}(a, b);
+        default: break;
     }
+    if constexpr (std::is_floating_point<C>::value) {
+        switch (op) {
+            case PST_BINARY_ATAN2: return Atan2{}(a, b);
+            case PST_BINARY_HYPOT: return Hypot{}(a, b);
+            case PST_BINARY_XLOGY: return Xlogy{}(a, b);
+            case PST_BINARY_COPYSIGN: return Copysign{}(a, b);
+            case PST_BINARY_FMAX: return Fmax{}(a, b);
+            case PST_BINARY_FMIN: return Fmin{}(a, b);
+            case PST_BINARY_LOGADDEXP: return Logaddexp{}(a, b);
+            case PST_BINARY_LOGADDEXP2: return Logaddexp2{}(a, b);
+            default: break;
+        }
+    }
+    return a;  // unreachable: the host checked the op code and dtype
 }
 
 template <typename C> __device__ __forceinline__ bool apply_predicate(pst_binary_op op, C a, C b) {
@@ -391,7 +476,7 @@ pst_status pst_unary(pst_unary_op op, const pst_tensor* dst, const pst_tensor* s
     const pst_tensor* operands[2] = {dst, src};
     PST_CHECK(check_same_shapes(operands, "pst_unary"));
     PST_REQUIRE(dst->dtype == src->dtype, "pst_unary: dst is %s but src is %s", dtype_name(dst->dtype), dtype_name(src->dtype));
-    PST_REQUIRE((op >= PST_UNARY_NEG && op <= PST_UNARY_SQUARE) || (op >= PST_UNARY_EXP && op <= PST_UNARY_LOG2), "pst_unary: unknown op code %d",
+    PST_REQUIRE((op >= PST_UNARY_NEG && op <= PST_UNARY_SGN) || (op >= PST_UNARY_EXP && op <= PST_UNARY_FRAC), "pst_unary: unknown op code %d",
                 static_cast<int>(op));
     if (op >= PST_UNARY_EXP && dst->dtype < PST_FLOAT16)
         PST_FAIL(PST_ERROR_NOT_SUPPORTED, "pst_unary: op %d is not implemented for '%s'", static_cast<int>(op), dtype_name(dst->dtype));
@@ -414,9 +499,11 @@ pst_status pst_binary(pst_binary_op op, const pst_tensor* dst, const pst_tensor*
         PST_REQUIRE(dst->dtype == PST_BOOL, "pst_binary: a comparison or logical op writes bool, not %s", dtype_name(dst->dtype));
     else
         PST_REQUIRE(dst->dtype == a->dtype, "pst_binary: dst is %s but the operands are %s", dtype_name(dst->dtype), dtype_name(a->dtype));
-    PST_REQUIRE(op >= PST_BINARY_ADD && op <= PST_BINARY_BITWISE_XOR, "pst_binary: unknown op code %d", static_cast<int>(op));
-    if (op >= PST_BINARY_BITWISE_AND && a->dtype >= PST_FLOAT16)
+    PST_REQUIRE(op >= PST_BINARY_ADD && op <= PST_BINARY_LOGADDEXP2, "pst_binary: unknown op code %d", static_cast<int>(op));
+    if (op >= PST_BINARY_BITWISE_AND && op <= PST_BINARY_BITWISE_XOR && a->dtype >= PST_FLOAT16)
         PST_FAIL(PST_ERROR_NOT_SUPPORTED, "pst_binary: bitwise op %d is not implemented for '%s'", static_cast<int>(op), dtype_name(a->dtype));
+    if (op >= PST_BINARY_ATAN2 && a->dtype < PST_FLOAT16)
+        PST_FAIL(PST_ERROR_NOT_SUPPORTED, "pst_binary: op %d is not implemented for '%s'", static_cast<int>(op), dtype_name(a->dtype));
     if (numel(*dst) == 0) return PST_SUCCESS;
     if (!is_predicate(op) && vectorizable(operands)) {
         pst_status status = binary_float4(op, dst, a, b, as_stream(stream));

@@ -13,6 +13,7 @@ internal static class Binary
         if (op.IsLogical()) return (DType.Bool, DType.Bool);
         if (op.IsComparison()) return (common, DType.Bool);
         if (op.IsBitwise() || op.IsIntegerDivision()) return IntegerOpTypes(op, common, a.Device);
+        if (op.IsMath()) return BinaryMath.Types(op, common, a.Device);
         if (op == BinaryOp.Div && !common.IsFloatingPoint()) return (DTypes.DefaultFloat, DTypes.DefaultFloat);
         // PyTorch checks only a scalar exponent; integer tensors to negative integer tensor powers give 0 (or ±1)
         if (op == BinaryOp.Pow && !common.IsFloatingPoint() && b.IsWrappedNumber && Convert.ToInt64(b.Item()) < 0)
@@ -161,7 +162,8 @@ internal static class Binary
                 Graph.Record(y, "NotImplemented", [a, b], [], (_, _, _) => throw new NotSupportedException("derivative for floor_divide is not implemented"));
                 break;
             default:
-                throw new NotSupportedException($"{op} is not differentiable");
+                BinaryMath.RecordGradient(op, y, a, b);
+                break;
         }
     }
 

@@ -4,8 +4,12 @@ namespace PSTorch.Ops;
 public enum UnaryOp
 {
     Neg, Abs, Relu, Sign, LogicalNot,
+    // rounding keeps integer dtypes (a copy); Frac needs a floating-point input; Sgn is Sign for real dtypes
+    Floor, Ceil, Round, Trunc, Frac, Sgn,
     // floating-point results (integer inputs are promoted to the default float dtype)
     Exp, Log, Sqrt, Rsqrt, Sin, Cos, Tanh, Sigmoid, Reciprocal,
+    Log1p, Expm1, Log2, Log10, Exp2, Tan, Asin, Acos, Atan, Sinh, Cosh, Asinh, Acosh, Atanh,
+    Erf, Erfc, Erfinv, Sinc, Deg2rad, Rad2deg,
 }
 
 /// <summary>Elementwise functions of two broadcast tensors. Their dtype rules and gradients live in <see cref="Binary"/>.</summary>
@@ -18,6 +22,9 @@ public enum BinaryOp
     DivFloor, DivTrunc, FloorDivide, Remainder, Fmod,
     // bitwise on integers; on bool they run as the logical ops
     BitwiseAnd, BitwiseOr, BitwiseXor,
+    // elementwise math (BinaryMath): atan2, xlogy and copysign promote integers to the default float dtype,
+    // hypot and logaddexp(2) need floating-point inputs, fmax/fmin ignore NaN
+    Atan2, Hypot, Xlogy, Copysign, Fmax, Fmin, Logaddexp, Logaddexp2,
 }
 
 internal static class ElementwiseOpFacts

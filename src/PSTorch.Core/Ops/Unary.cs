@@ -20,11 +20,13 @@ internal static class Unary
     public static Tensor Apply(UnaryOp op, Tensor x)
     {
         if (Amp.AutocastMode.AnyEnabled) x = Amp.Autocast.Cast(AtenNames[(int)op], x);
+        UnaryMath.CheckDType(op, x);
         var dtype = ResultType(op, x.DType);
         var src = x.DType == dtype || op == UnaryOp.LogicalNot ? x : x.To(dtype);
         if (op == UnaryOp.LogicalNot && src.DType != DType.Bool) src = src.To(DType.Bool);
         var y = Tensor.Empty(x.ShapeRef, dtype, x.Device);
-        Backend.For(x).Unary(op, y, src);
+        if (UnaryMath.IsCopy(op, dtype)) Backend.For(x).Copy(y, src);
+        else Backend.For(x).Unary(op, y, src);
         if (Graph.ShouldRecord(x) && dtype.IsFloatingPoint()) RecordGradient(op, x, y);
         return y;
     }
@@ -32,11 +34,12 @@ internal static class Unary
     /// <summary>x = op(x). Under autograd the result is computed out of place and written back.</summary>
     public static Tensor ApplyInPlace(UnaryOp op, Tensor x)
     {
+        UnaryMath.CheckDType(op, x);
         var dtype = ResultType(op, x.DType);
         Promotion.CheckCanCast(dtype, x.DType);
         if (InPlace.MustRecord(x)) return InPlace.Rebase(x, Apply(op, InPlace.Snapshot(x)));
         var src = x.DType == dtype ? x : x.To(dtype);
-        if (dtype == x.DType) Backend.For(x).Unary(op, x, src);
+        if (dtype == x.DType) { if (!UnaryMath.IsCopy(op, dtype)) Backend.For(x).Unary(op, x, src); }
         else x.CopyFrom(Apply(op, src));
         x.BumpVersion();
         return x;
@@ -50,10 +53,11 @@ internal static class Unary
             UnaryOp.Sign => "SignBackward0", UnaryOp.Exp => "ExpBackward0", UnaryOp.Log => "LogBackward0",
             UnaryOp.Sqrt => "SqrtBackward0", UnaryOp.Rsqrt => "RsqrtBackward0", UnaryOp.Sin => "SinBackward0",
             UnaryOp.Cos => "CosBackward0", UnaryOp.Tanh => "TanhBackward0", UnaryOp.Sigmoid => "SigmoidBackward0",
-            UnaryOp.Reciprocal => "ReciprocalBackward0", _ => throw new NotSupportedException($"{op} is not differentiable"),
+            UnaryOp.Reciprocal => "ReciprocalBackward0", _ => UnaryMath.GradFnName(op),
         };
         // Formulas that only need the output save y; the others save x.
-        bool savesOutput = op is UnaryOp.Relu or UnaryOp.Exp or UnaryOp.Sqrt or UnaryOp.Rsqrt or UnaryOp.Tanh or UnaryOp.Sigmoid or UnaryOp.Reciprocal;
+        bool savesOutput = op is UnaryOp.Relu or UnaryOp.Exp or UnaryOp.Sqrt or UnaryOp.Rsqrt or UnaryOp.Tanh or UnaryOp.Sigmoid or UnaryOp.Reciprocal
+            || UnaryMath.SavesOutput(op);
         Graph.Record(y, name, [x], [savesOutput ? y : x], (g, s, _) => [Derivative(op, g, s[0])]);
     }
 
@@ -88,6 +92,6 @@ internal static class Unary
         UnaryOp.Tanh => g * (1 - saved * saved),
         UnaryOp.Sigmoid => g * saved * (1 - saved),
         UnaryOp.Reciprocal => -(g * saved * saved),
-        _ => throw new NotSupportedException($"{op} is not differentiable"),
+        _ => UnaryMath.Derivative(op, g, saved),
     };
 }

@@ -67,7 +67,7 @@ internal sealed unsafe partial class CpuBackend : IBackend
             case UnaryOp.Tanh: Run(new UnaryRow<T, TanhFunction<T>>(), dst, src); break;
             case UnaryOp.Sigmoid: Run(new UnaryRow<T, SigmoidFunction<T>>(), dst, src); break;
             case UnaryOp.Reciprocal: Run(new UnaryRow<T, ReciprocalFunction<T>>(), dst, src); break;
-            default: UnaryNumber<T>(op, dst, src); break;
+            default: if (!TryUnaryFloatMath<T>(op, dst, src)) UnaryNumber<T>(op, dst, src); break;
         }
     }
 
@@ -78,7 +78,7 @@ internal sealed unsafe partial class CpuBackend : IBackend
             case UnaryOp.Neg: Run(new UnaryRow<T, NegFunction<T>>(), dst, src); break;
             case UnaryOp.Abs: Run(new UnaryRow<T, AbsFunction<T>>(), dst, src); break;
             case UnaryOp.Relu: Run(new UnaryRow<T, ReluFunction<T>>(), dst, src); break;
-            case UnaryOp.Sign: Run(new UnaryRow<T, SignFunction<T>>(), dst, src); break;
+            case UnaryOp.Sign or UnaryOp.Sgn: Run(new UnaryRow<T, SignFunction<T>>(), dst, src); break;
             default: throw new NotSupportedException($"{op.ToString().ToLowerInvariant()} is not implemented for dtype {dst.DType.Name()}");
         }
     }
@@ -121,7 +121,7 @@ internal sealed unsafe partial class CpuBackend : IBackend
     {
         if (op == BinaryOp.Pow) Run(new BinaryRow<T, FloatPowFunction<T>>(), dst, a, b);
         else if (op.IsIntegerDivision()) FloatDivision<T>(op, dst, a, b);
-        else Arithmetic<T>(op, dst, a, b);
+        else if (!TryBinaryFloatMath<T>(op, dst, a, b)) Arithmetic<T>(op, dst, a, b);
     }
 
     static void ArithmeticInteger<T>(BinaryOp op, Tensor dst, Tensor a, Tensor b) where T : unmanaged, IBinaryInteger<T>
