@@ -277,9 +277,8 @@ public static partial class Functional
     public static Tensor KlDiv(Tensor input, Tensor target, string reduction = "mean", bool logTarget = false)
     {
         (input, target) = Amp.Autocast.Cast("kl_div", input, target);
-        var loss = logTarget
-            ? target.Exp() * (target - input)
-            : Torch.Where(target > 0, target * (target.ClampMin(1e-45).Log() - input), Torch.ZerosLike(input * target));
+        // ATen's formula: xlogy makes a zero target contribute 0, while a negative target or 0 * -inf input gives NaN
+        var loss = logTarget ? target.Exp() * (target - input) : target.Xlogy(target) - target * input;
         return reduction == "batchmean" ? loss.Sum() / (input.NDim > 0 ? input.Size(0) : 1) : Reduce(loss, reduction);
     }
 }

@@ -313,4 +313,23 @@ public class LossParityTests
         for (int i = 0; i < 4; i++) logTarget[i] = Math.Exp(logp[i]) * (logp[i] - logq[i]);
         AssertClose(logTarget.Sum(), Functional.KlDiv(T(logq, 2, 2), T(logp, 2, 2), "sum", logTarget: true).Item<double>());
     }
+
+    [Fact]
+    public void KlDiv_IsXlogyMinusTargetTimesInput_WithItsNaNsAndGradFn()
+    {
+        var input = Torch.NewTensor(new[] { -1.0, double.NegativeInfinity, -0.5, double.NegativeInfinity }).RequiresGrad_();
+        var target = Torch.NewTensor(new[] { 0.0, 0.0, -0.25, 0.5 });
+        var loss = Functional.KlDiv(input, target, "none");
+        Assert.Equal("SubBackward0", loss.GradFn!.Name);
+        var values = loss.ToArray<double>();
+        Assert.Equal(0.0, values[0]);                 // a zero target contributes nothing
+        Assert.True(double.IsNaN(values[1]));         // 0 * -inf
+        Assert.True(double.IsNaN(values[2]));         // log of a negative target
+        Assert.Equal(double.PositiveInfinity, values[3]);
+        Functional.KlDiv(input, target, "sum").Backward();
+        Assert.Equal([-0.0, -0.0, 0.25, -0.5], input.Grad!.ToArray<double>()); // d/dinput = -target
+        var x = Torch.Randn([3, 4], DType.Float64).RequiresGrad_();
+        var t = Torch.Rand([3, 4], DType.Float64).RequiresGrad_();
+        Assert.True(Torch.GradCheck(args => Functional.KlDiv(args[0], args[1], "batchmean"), [x, t]));
+    }
 }
