@@ -36,9 +36,15 @@ Describe 'New-Layer with the added layers' {
         (New-Layer PixelShuffle 2).Call((New-Tensor -Randn -Shape 1,8,3,3)).Shape | Should -Be @(1, 2, 6, 6)
     }
 
+    It 'Upsample doubles an image bilinearly' {
+        $up = New-Layer Upsample -ScaleFactor 2 -Mode bilinear
+        $x = (New-Tensor 1.0, 2.0, 3.0, 4.0 -DType float64).Reshape(1, 1, 2, 2)
+        $up.Call($x).Reshape(-1).ToArray()[0..3] | Should -Be @(1, 1.25, 1.75, 2)
+    }
+
     It 'a Sequential of the added layers trains a step' {
-        $net = New-Sequential (New-Layer Linear 4,8) (New-Layer Mish) (New-Layer Linear 8,1)
-        $loss = (New-LossFunction HingeEmbeddingLoss).Call($net.Call((New-Tensor -Randn -Shape 6,4 -Seed 2)).Reshape(-1), (New-Tensor 1.0, -1.0, 1.0, -1.0, 1.0, -1.0))
+        $net = New-Sequential { New-Layer Linear 4,8; New-Layer Mish; New-Layer Linear 8,1 }
+        $loss = (New-LossFunction HingeEmbeddingLoss).Call($net.Call((New-Tensor -Randn -Shape 6,4 -Seed 2)).Reshape(-1), (New-Tensor @(1.0, -1.0, 1.0, -1.0, 1.0, -1.0)))
         $loss.Backward()
         $net.Parameters() | ForEach-Object { $_.Grad | Should -Not -BeNullOrEmpty }
     }

@@ -20,6 +20,7 @@ public class NNLayersCommandTests(ModuleRunspace ps) : IClassFixture<ModuleRunsp
     [InlineData("New-Layer PixelShuffle 2", "PixelShuffle(upscale_factor=2)")]
     [InlineData("New-Layer MaxPool1d 3 -Stride 2", "MaxPool1d(kernel_size=3, stride=2, padding=0, dilation=1, ceil_mode=False)")]
     [InlineData("New-Layer Threshold 0.1,20", "Threshold(threshold=0.1, value=20.0)")]
+    [InlineData("New-Layer Upsample -ScaleFactor 2 -Mode bilinear", "Upsample(scale_factor=2.0, mode='bilinear')")]
     public void NewLayerBuildsTheAddedLayers(string script, string repr) => Assert.Equal(repr, Repr(script));
 
     [Fact]
