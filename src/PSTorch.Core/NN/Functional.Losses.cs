@@ -254,9 +254,6 @@ public static partial class Functional
             (x, _) => (1 - x).Log() - x.Log());
     }
 
-    /// <summary>log(sigmoid(x)) computed stably as -(max(-x, 0) + log(1 + exp(-|x|))).</summary>
-    static Tensor LogSigmoid(Tensor x) => -((-x).ClampMin(0) + (1 + (-x.Abs()).Exp()).Log());
-
     /// <summary>Sigmoid + binary cross entropy in one numerically stable expression, with pos_weight (broadcast over the last dim) for positives.</summary>
     public static Tensor BinaryCrossEntropyWithLogits(Tensor input, Tensor target, Tensor? weight = null, string reduction = "mean", Tensor? posWeight = null)
     {
