@@ -20,12 +20,12 @@ public static partial class Functional
     public static Tensor LogSigmoid(Tensor input) => -Log1pExp(-input);
 
     /// <summary>
-    /// log(1 + exp(z)) without overflow: z + log(1 + exp(-z)) for z > 0. Each branch's exp argument is clamped to at most
+    /// log(1 + exp(z)) without overflow, and exact far into the negative tail (log1p): z + log(1 + exp(-z)) for z > 0. Each branch's exp argument is clamped to at most
     /// 0 so the branch Where leaves out cannot overflow to inf and turn its zero gradient into NaN; at z = 0 the
     /// second branch gives PyTorch's derivative 1/2.
     /// </summary>
     static Tensor Log1pExp(Tensor z) =>
-        Torch.Where(z > 0, z + ((-z.ClampMin(0.0)).Exp() + 1).Log(), (z.ClampMax(0.0).Exp() + 1).Log());
+        Torch.Where(z > 0, z + (-z.ClampMin(0.0)).Exp().Log1p(), z.ClampMax(0.0).Exp().Log1p());
 
     /// <summary>x clamped to [minVal, maxVal].</summary>
     public static Tensor Hardtanh(Tensor input, double minVal = -1.0, double maxVal = 1.0, bool inplace = false) =>

@@ -317,8 +317,8 @@ public class LossParityTests
     [Fact]
     public void KlDiv_IsXlogyMinusTargetTimesInput_WithItsNaNsAndGradFn()
     {
-        var input = Torch.NewTensor(new[] { -1.0, double.NegativeInfinity, -0.5, double.NegativeInfinity }).RequiresGrad_();
-        var target = Torch.NewTensor(new[] { 0.0, 0.0, -0.25, 0.5 });
+        var input = Torch.FromArray(new[] { -1.0, double.NegativeInfinity, -0.5, double.NegativeInfinity }).RequiresGrad_();
+        var target = Torch.FromArray(new[] { 0.0, 0.0, -0.25, 0.5 });
         var loss = Functional.KlDiv(input, target, "none");
         Assert.Equal("SubBackward0", loss.GradFn!.Name);
         var values = loss.ToArray<double>();
