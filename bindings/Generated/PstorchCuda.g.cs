@@ -121,6 +121,15 @@ internal enum PstReduction
     Sum = 2,
 }
 
+internal enum PstScanOp
+{
+    Sum = 0,
+    Prod = 1,
+    Max = 2,
+    Min = 3,
+    Logsumexp = 4,
+}
+
 /// <summary>A strided view of device memory.</summary>
 [StructLayout(LayoutKind.Sequential)]
 internal unsafe struct PstTensor
@@ -508,4 +517,8 @@ internal static unsafe partial class PstorchCuda
     /// <summary>grad_input = grad_output * (mask[i] ? 1 / (1 - p) : 0) over n elements.</summary>
     [LibraryImport(Library, EntryPoint = "pst_dropout_backward")]
     public static partial PstStatus DropoutBackward(PstDtype dtype, void* gradInput, void* gradOutput, byte* mask, long n, double p, void* stream);
+
+    /// <summary>Inclusive scan of src along dim into dst (src's shape and dtype): floating sums, products and log-sum-exps accumulate in float (double for float64), integer ones in their type. max/min also write to indices (int64, src's shape) the position of the running extreme: the last one on ties, NaN propagates; indices is NULL otherwise.</summary>
+    [LibraryImport(Library, EntryPoint = "pst_scan")]
+    public static partial PstStatus Scan(PstScanOp op, PstTensor* dst, PstTensor* indices, PstTensor* src, int dim, void* stream);
 }

@@ -486,6 +486,21 @@ PST_API pst_status pst_dropout(pst_dtype dtype, void* output, uint8_t* mask, con
 /// grad_input = grad_output * (mask[i] ? 1 / (1 - p) : 0) over n elements.
 PST_API pst_status pst_dropout_backward(pst_dtype dtype, void* grad_input, const void* grad_output, const uint8_t* mask, int64_t n, double p, void* stream);
 
+/* ---- scans (cumsum, cumprod, cummax/cummin, logcumsumexp) ---- */
+
+typedef enum pst_scan_op {
+    PST_SCAN_SUM = 0,
+    PST_SCAN_PROD = 1,
+    PST_SCAN_MAX = 2,
+    PST_SCAN_MIN = 3,
+    PST_SCAN_LOGSUMEXP = 4,
+} pst_scan_op;
+
+/// Inclusive scan of src along dim into dst (src's shape and dtype): floating sums, products and log-sum-exps
+/// accumulate in float (double for float64), integer ones in their type. max/min also write to indices (int64,
+/// src's shape) the position of the running extreme: the last one on ties, NaN propagates; indices is NULL otherwise.
+PST_API pst_status pst_scan(pst_scan_op op, const pst_tensor* dst, const pst_tensor* indices, const pst_tensor* src, int32_t dim, void* stream);
+
 #ifdef __cplusplus
 }
 #endif
