@@ -19,14 +19,15 @@ internal static class Einsum
         if (inputs.Length < operands.Length) throw new ArgumentException("einsum(): more operands were provided than specified in the equation");
         if (inputs.Length > operands.Length) throw new ArgumentException("einsum(): fewer operands were provided than specified in the equation");
         int ellipsisRank = 0;
-        var terms = new List<Term>();
+        var parsed = new List<Term>();
         for (int k = 0; k < inputs.Length; k++)
         {
             var labels = ParseInput(inputs[k], operands[k], k, out int rank);
             ellipsisRank = Math.Max(ellipsisRank, rank);
-            terms.Add(Collapse(new Term(operands[k], labels)));
+            parsed.Add(new Term(operands[k], labels));
         }
-        var output = arrow < 0 ? ImplicitOutput(terms, ellipsisRank) : ParseOutput(eq[(arrow + 2)..], ellipsisRank, terms);
+        var output = arrow < 0 ? ImplicitOutput(parsed, ellipsisRank) : ParseOutput(eq[(arrow + 2)..], ellipsisRank, parsed);
+        var terms = parsed.Select(Collapse).ToList();
         var sizes = LabelSizes(terms);
         var current = SumOut(terms[0], output, terms.Skip(1));
         for (int k = 1; k < terms.Count; k++)
@@ -67,7 +68,7 @@ internal static class Einsum
 
     static List<int> ImplicitOutput(List<Term> terms, int ellipsisRank)
     {
-        var counts = terms.SelectMany(t => t.Labels.Distinct()).Where(l => l < EllipsisBase).GroupBy(l => l)
+        var counts = terms.SelectMany(t => t.Labels).Where(l => l < EllipsisBase).GroupBy(l => l)
             .ToDictionary(g => g.Key, g => g.Count());
         var appearsOnce = terms.SelectMany(t => t.Labels).Where(l => l < EllipsisBase && counts[l] == 1).Distinct().Order();
         return EllipsisLabels(ellipsisRank).Concat(appearsOnce).ToList();

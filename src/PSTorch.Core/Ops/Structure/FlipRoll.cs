@@ -71,7 +71,7 @@ internal static class FlipRoll
         if (x.NDim < 2) throw new ArgumentException($"expected total dims >= 2, but got total dims = {x.NDim}");
         int d0 = Shapes.WrapDim(dims[0], x.NDim), d1 = Shapes.WrapDim(dims[1], x.NDim);
         if (d0 == d1) throw new ArgumentException($"expected rotation dims to be different, but got dim0 = {d0} and dim1 = {d1}");
-        return ((k % 4) + 4) % 4 switch
+        return (((k % 4) + 4) % 4) switch
         {
             1 => x.Flip(d1).Transpose(d0, d1),
             2 => x.Flip(d0, d1),
