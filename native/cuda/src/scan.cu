@@ -1,7 +1,8 @@
 // Inclusive scans along one dimension: cumsum, cumprod, logcumsumexp, and cummax/cummin with indices.
-// One thread walks one line (every position of the other dimensions) sequentially, so neighbouring threads
-// read neighbouring elements when the scanned dimension is not the innermost one, and each line's result is
-// the sequential one PyTorch's CPU kernel computes (accumulated in float, double for float64).
+//   lines contiguous along dim (the last dim): a warp per line, 32 elements at a time scanned across the lanes
+//   with shuffles and the previous chunks' total carried in (coalesced reads, and long lines use 32 threads);
+//   otherwise: a thread per line walking it sequentially, so neighbouring threads read neighbouring elements.
+// Sums, products and log-sum-exps accumulate in float (double for float64).
 #include "loops.cuh"
 
 namespace pst {
@@ -93,6 +94,101 @@ template <typename T> __global__ void extreme_kernel(LinePlan plan, T* dst, int6
     }
 }
 
+
+// __shfl_up_sync for any arithmetic type (types under 32 bits travel as int).
+template <typename T> __device__ __forceinline__ T shfl_up(T v, int delta) {
+    if constexpr (sizeof(T) < 4) return static_cast<T>(__shfl_up_sync(0xffffffffu, static_cast<int>(v), delta));
+    else return __shfl_up_sync(0xffffffffu, v, delta);
+}
+template <typename T> __device__ __forceinline__ T shfl_last(T v) {
+    if constexpr (sizeof(T) < 4) return static_cast<T>(__shfl_sync(0xffffffffu, static_cast<int>(v), kWarp - 1));
+    else return __shfl_sync(0xffffffffu, v, kWarp - 1);
+}
+
+template <typename A, pst_scan_op Op> __device__ __forceinline__ A combine(A earlier, A later) {
+    if constexpr (Op == PST_SCAN_SUM) return earlier + later;
+    else if constexpr (Op == PST_SCAN_PROD) return earlier * later;
+    else return log_add_exp(earlier, later);
+}
+
+// Lanes past the line's end hold copies of its first element: a lane's prefix reads only lanes at or below it,
+// so they change nothing that is written, and the carry is only read after full chunks.
+template <typename T, pst_scan_op Op> __global__ void accumulate_warp_kernel(LinePlan plan, T* dst, const T* src) {
+    using A = accumulate_t<T>;
+    const int lane = threadIdx.x % kWarp;
+    const int64_t warps = static_cast<int64_t>(gridDim.x) * (blockDim.x / kWarp);
+    for (int64_t l = blockIdx.x * static_cast<int64_t>(blockDim.x / kWarp) + threadIdx.x / kWarp; l < plan.line_count; l += warps) {
+        int64_t off[3];
+        plan.lines.offsets(l, off);
+        A carry{};
+        for (int64_t base = 0; base < plan.length; base += kWarp) {
+            const int64_t j = base + lane;
+            A x = convert<A>(src[off[1] + (j < plan.length ? j : 0)]);
+#pragma unroll
+            for (int d = 1; d < kWarp; d <<= 1) {
+                A y = shfl_up(x, d);
+                if (lane >= d) x = combine<A, Op>(y, x);
+            }
+            if (base > 0) x = combine<A, Op>(carry, x);
+            if (j < plan.length) dst[off[0] + j] = convert<T>(x);
+            carry = shfl_last(x);
+        }
+    }
+}
+
+// The running extreme of (value, index) pairs: the later pair wins when it is NaN, or neither is NaN and it is >= (<=).
+template <typename V> __device__ __forceinline__ bool later_wins(V earlier, V later, bool max) {
+    if (later != later) return true;
+    if (earlier != earlier) return false;
+    return max ? later >= earlier : later <= earlier;
+}
+
+template <typename T> __global__ void extreme_warp_kernel(LinePlan plan, T* dst, int64_t* indices, const T* src, bool max) {
+    using V = compute_t<T>;
+    const int lane = threadIdx.x % kWarp;
+    const int64_t warps = static_cast<int64_t>(gridDim.x) * (blockDim.x / kWarp);
+    for (int64_t l = blockIdx.x * static_cast<int64_t>(blockDim.x / kWarp) + threadIdx.x / kWarp; l < plan.line_count; l += warps) {
+        int64_t off[3];
+        plan.lines.offsets(l, off);
+        V carry{};
+        int64_t carry_at = 0;
+        for (int64_t base = 0; base < plan.length; base += kWarp) {
+            const int64_t j = base + lane;
+            V v = convert<V>(src[off[1] + (j < plan.length ? j : 0)]);
+            int64_t at = j;
+#pragma unroll
+            for (int d = 1; d < kWarp; d <<= 1) {
+                V earlier = shfl_up(v, d);
+                int64_t earlier_at = shfl_up(at, d);
+                if (lane >= d && !later_wins(earlier, v, max)) {
+                    v = earlier;
+                    at = earlier_at;
+                }
+            }
+            if (base > 0 && !later_wins(carry, v, max)) {
+                v = carry;
+                at = carry_at;
+            }
+            if (j < plan.length) {
+                dst[off[0] + j] = convert<T>(v);
+                indices[off[2] + j] = at;
+            }
+            carry = shfl_last(v);
+            carry_at = shfl_last(at);
+        }
+    }
+}
+
+template <typename T, pst_scan_op Op>
+pst_status launch_accumulate(const LinePlan& plan, const pst_tensor* dst, const pst_tensor* src, bool contiguous_lines, cudaStream_t stream) {
+    T* out = static_cast<T*>(dst->data);
+    const T* in = static_cast<const T*>(src->data);
+    if (contiguous_lines) accumulate_warp_kernel<T, Op><<<blocks_for(plan.line_count, kThreads / kWarp), kThreads, 0, stream>>>(plan, out, in);
+    else accumulate_kernel<T, Op><<<blocks_for(plan.line_count), kThreads, 0, stream>>>(plan, out, in);
+    PST_LAUNCH_CHECK();
+    return PST_SUCCESS;
+}
+
 }  // namespace
 }  // namespace pst
 
@@ -116,13 +212,18 @@ pst_status pst_scan(pst_scan_op op, const pst_tensor* dst, const pst_tensor* ind
     if (plan.line_count == 0 || plan.length == 0) return PST_SUCCESS;
     cudaStream_t s = as_stream(stream);
     const unsigned int blocks = blocks_for(plan.line_count);
+    const bool contiguous_lines = plan.along[0] == 1 && plan.along[1] == 1 && plan.along[2] == 1 && plan.length > 1;
+    const unsigned int warp_blocks = blocks_for(plan.line_count, kThreads / kWarp);
     switch (op) {
         case PST_SCAN_MAX:
         case PST_SCAN_MIN:
             return visit_all(src->dtype, [&](auto tag) {
                 using T = typename decltype(tag)::type;
-                extreme_kernel<T><<<blocks, kThreads, 0, s>>>(plan, static_cast<T*>(dst->data), static_cast<int64_t*>(indices->data),
-                                                             static_cast<const T*>(src->data), op == PST_SCAN_MAX);
+                T* out = static_cast<T*>(dst->data);
+                int64_t* at = static_cast<int64_t*>(indices->data);
+                const T* in = static_cast<const T*>(src->data);
+                if (contiguous_lines) extreme_warp_kernel<T><<<warp_blocks, kThreads, 0, s>>>(plan, out, at, in, op == PST_SCAN_MAX);
+                else extreme_kernel<T><<<blocks, kThreads, 0, s>>>(plan, out, at, in, op == PST_SCAN_MAX);
                 PST_LAUNCH_CHECK();
                 return PST_SUCCESS;
             });
@@ -133,18 +234,14 @@ pst_status pst_scan(pst_scan_op op, const pst_tensor* dst, const pst_tensor* ind
                 using T = typename decltype(tag)::type;
                 if constexpr (std::is_same<T, bool>::value) return PST_SUCCESS;  // excluded above
                 else {
-                    if (op == PST_SCAN_SUM) accumulate_kernel<T, PST_SCAN_SUM><<<blocks, kThreads, 0, s>>>(plan, static_cast<T*>(dst->data), static_cast<const T*>(src->data));
-                    else accumulate_kernel<T, PST_SCAN_PROD><<<blocks, kThreads, 0, s>>>(plan, static_cast<T*>(dst->data), static_cast<const T*>(src->data));
-                    PST_LAUNCH_CHECK();
-                    return PST_SUCCESS;
+                    if (op == PST_SCAN_SUM) return launch_accumulate<T, PST_SCAN_SUM>(plan, dst, src, contiguous_lines, s);
+                    return launch_accumulate<T, PST_SCAN_PROD>(plan, dst, src, contiguous_lines, s);
                 }
             });
         case PST_SCAN_LOGSUMEXP:
             return visit_floating(src->dtype, [&](auto tag) {
                 using T = typename decltype(tag)::type;
-                accumulate_kernel<T, PST_SCAN_LOGSUMEXP><<<blocks, kThreads, 0, s>>>(plan, static_cast<T*>(dst->data), static_cast<const T*>(src->data));
-                PST_LAUNCH_CHECK();
-                return PST_SUCCESS;
+                return launch_accumulate<T, PST_SCAN_LOGSUMEXP>(plan, dst, src, contiguous_lines, s);
             });
     }
     PST_FAIL(PST_ERROR_INVALID_ARGUMENT, "pst_scan: unknown op %d", static_cast<int>(op));

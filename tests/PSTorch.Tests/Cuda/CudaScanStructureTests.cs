@@ -6,9 +6,10 @@ namespace PSTorch.Tests.Cuda;
 
 /// <summary>
 /// Scans (pst_scan) and the structural ops composed of device ops on a CUDA device against the CPU on random,
-/// transposed and sliced inputs. Scans along a line are sequential on both, so float64 and integer results are
-/// equal; float32 sums accumulate in float on the device and in double on the CPU (both PyTorch's), hence a
-/// tolerance. Skipped where no device or library is present, except the op-code table check.
+/// transposed and sliced inputs. cummax/cummin and integer scans are exact; the device scans contiguous lines 32
+/// elements at a time across a warp (another order of additions than the CPU's sequential one), and float32 sums
+/// accumulate in float on the device and in double on the CPU (both PyTorch's), hence tolerances for floating
+/// sums, products and log-sum-exps. Skipped where no device or library is present, except the op-code table check.
 /// </summary>
 public sealed class CudaScanStructureTests
 {
@@ -30,6 +31,7 @@ public sealed class CudaScanStructureTests
         DType.Float32 => 1e-5,
         DType.Float16 => 2e-3,
         DType.BFloat16 => 1.6e-2,
+        DType.Float64 => 1e-12,
         _ => 0,
     };
 
@@ -65,6 +67,7 @@ public sealed class CudaScanStructureTests
                 var small = x.DType.IsFloatingPoint() ? x * 0.5 + 1 : x.Clamp(-2L, 2L);
                 CudaTensorTests.Close(small.Cumprod(dim), OnDevice(small.Contiguous()).Cumprod(dim), tol, tol);
                 var (values, indices) = x.Cummax(dim);
+                // extremes are exact in every dtype
                 var (dv, di) = device.Cummax(dim);
                 CudaTensorTests.Close(values, dv, 0);
                 CudaTensorTests.Close(indices, di, 0);
@@ -74,6 +77,30 @@ public sealed class CudaScanStructureTests
                 CudaTensorTests.Close(indices, di, 0);
                 if (dtype.IsFloatingPoint()) CudaTensorTests.Close(x.Logcumsumexp(dim), device.Logcumsumexp(dim), Math.Max(tol, 1e-12), Math.Max(tol, 1e-12));
             }
+    }
+
+    [Theory]
+    [Trait("Category", "Cuda")]
+    [InlineData(1L, 100_000L)]
+    [InlineData(5L, 33L)]
+    [InlineData(300L, 64L)]
+    public void LongContiguousLinesCarryAcrossChunks(long rows, long length)
+    {
+        DeviceBuffer.RequireDevice();
+        var x = Torch.Randn([rows, length], DType.Float64, generator: new Generator(12));
+        var device = x.Cuda();
+        CudaTensorTests.Close(x.Cumsum(1), device.Cumsum(1), 1e-9, 1e-9);
+        CudaTensorTests.Close(x.Logcumsumexp(1), device.Logcumsumexp(1), 1e-12, 1e-12);
+        var ints = Torch.Randint(-3, 4, [rows, length], DType.Int64, generator: new Generator(13));
+        CudaTensorTests.Close(ints.Cumsum(1), ints.Cuda().Cumsum(1), 0);
+        var ties = Torch.Randint(0, 5, [rows, length], DType.Int64, generator: new Generator(14)).To(DType.Float32);
+        foreach (bool max in new[] { true, false })
+        {
+            var (values, indices) = max ? ties.Cummax(1) : ties.Cummin(1);
+            var (dv, di) = max ? ties.Cuda().Cummax(1) : ties.Cuda().Cummin(1);
+            CudaTensorTests.Close(values, dv, 0);
+            CudaTensorTests.Close(indices, di, 0);
+        }
     }
 
     [Fact]
