@@ -9,6 +9,7 @@ internal static class Scans
     /// <summary>cumsum/cumprod: integer and bool inputs scan in int64 unless a dtype is given.</summary>
     public static Tensor Accumulate(Tensor x, int dim, DType? dtype, bool product)
     {
+        if (dtype == null) x = Amp.Autocast.Cast(product ? "cumprod" : "cumsum", x);
         int d = Shapes.WrapDim(dim, x.NDim);
         var outType = dtype ?? Reduction.SumType(x.DType);
         var y = Run(product ? ScanOp.Prod : ScanOp.Sum, x.DType == outType ? x : x.To(outType), d, null);

@@ -191,4 +191,17 @@ public class StructureTests
         Assert.True(Torch.GradCheck(t => t[0][0].Diag(), [x]));
         Assert.True(Torch.GradCheck(t => (t[0] * 1).Tril_(), [x]));
     }
+
+    [Fact]
+    public void TraceRunsInFloat32UnderCpuAutocast()
+    {
+        var x = Range(3, 3).To(DType.BFloat16);
+        using (Torch.Autocast("cpu"))
+        {
+            var trace = x.Trace();
+            Assert.Equal(DType.Float32, trace.DType);
+            Assert.Equal(12f, trace.Item<float>());
+        }
+        Assert.Equal(DType.BFloat16, x.Trace().DType);
+    }
 }

@@ -33,6 +33,7 @@ internal static class Diagonals
     /// <summary>trace: the sum of a matrix's main diagonal (integers sum in int64).</summary>
     public static Tensor Trace(Tensor x)
     {
+        x = Amp.Autocast.Cast("trace", x);
         if (x.NDim != 2) throw new ArgumentException($"trace: expected a matrix, but got tensor with dim {x.NDim}");
         Tensor y;
         using (GradMode.Set(false)) y = x.Diagonal().Sum();

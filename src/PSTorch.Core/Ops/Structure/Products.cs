@@ -34,6 +34,7 @@ internal static class Products
 
     public static Tensor Mv(Tensor mat, Tensor vec)
     {
+        (mat, vec) = Amp.Autocast.Cast("mv", mat, vec);
         if (mat.NDim != 2 || vec.NDim != 1) throw new ArgumentException($"vector + matrix @ vector expected, got 1, {mat.NDim}, {vec.NDim}");
         if (mat.ShapeRef[1] != vec.ShapeRef[0])
             throw new ArgumentException($"size mismatch, got input ({mat.ShapeRef[0]}), mat ({mat.ShapeRef[0]}x{mat.ShapeRef[1]}), vec ({vec.ShapeRef[0]})");
