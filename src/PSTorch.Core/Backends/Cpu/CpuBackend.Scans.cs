@@ -28,43 +28,64 @@ internal sealed unsafe partial class CpuBackend
         }
     }
 
-    /// <summary>Every [o, :, :] block keeps one accumulator per inner position, so rows of the block are read in order.</summary>
     static void Accumulate<T, TA>(ScanOp op, T* dst, T* src, long outer, long n, long inner)
-        where T : unmanaged, INumber<T> where TA : unmanaged, IFloatingPointIeee754<TA>, INumber<TA>
+        where T : unmanaged, INumber<T> where TA : unmanaged, IFloatingPointIeee754<TA>
     {
-        TA identity = op == ScanOp.Prod ? TA.One : op == ScanOp.Sum ? TA.Zero : TA.NegativeInfinity;
-        ForBlocks(outer, n * inner, o =>
+        switch (op)
+        {
+            case ScanOp.Sum: Accumulate<T, TA, SumStep<TA>>(dst, src, outer, n, inner); break;
+            case ScanOp.Prod: Accumulate<T, TA, ProdStep<TA>>(dst, src, outer, n, inner); break;
+            default: Accumulate<T, TA, LogAddExpStep<TA>>(dst, src, outer, n, inner); break;
+        }
+    }
+
+    /// <summary>Every [o, :, :] block keeps one accumulator per inner position, so rows of the block are read in order.</summary>
+    static void Accumulate<T, TA, TStep>(T* dst, T* src, long outer, long n, long inner)
+        where T : unmanaged, INumber<T> where TA : unmanaged, INumber<TA> where TStep : IScanStep<TA>
+    {
+        ForBlocks(outer, n * inner, (first, end) =>
         {
             var acc = new TA[inner];
-            Array.Fill(acc, identity);
-            T* s = src + o * n * inner, d = dst + o * n * inner;
-            for (long j = 0; j < n; j++, s += inner, d += inner)
-                for (long i = 0; i < inner; i++)
-                {
-                    TA x = TA.CreateTruncating(s[i]);
-                    acc[i] = op switch
-                    {
-                        ScanOp.Sum => acc[i] + x,
-                        ScanOp.Prod => acc[i] * x,
-                        _ => LogAddExp(acc[i], x),
-                    };
-                    d[i] = T.CreateTruncating(acc[i]);
-                }
+            for (long o = first; o < end; o++)
+            {
+                Array.Fill(acc, TStep.Identity);
+                T* s = src + o * n * inner, d = dst + o * n * inner;
+                for (long j = 0; j < n; j++, s += inner, d += inner)
+                    for (long i = 0; i < inner; i++)
+                        d[i] = T.CreateTruncating(acc[i] = TStep.Combine(acc[i], TA.CreateTruncating(s[i])));
+            }
         });
     }
 
     /// <summary>int64 sums and products wrap on overflow like PyTorch's.</summary>
     static void AccumulateInt64(ScanOp op, long* dst, long* src, long outer, long n, long inner)
     {
-        ForBlocks(outer, n * inner, o =>
-        {
-            var acc = new long[inner];
-            Array.Fill(acc, op == ScanOp.Prod ? 1L : 0L);
-            long* s = src + o * n * inner, d = dst + o * n * inner;
-            for (long j = 0; j < n; j++, s += inner, d += inner)
-                for (long i = 0; i < inner; i++)
-                    d[i] = acc[i] = op == ScanOp.Prod ? unchecked(acc[i] * s[i]) : unchecked(acc[i] + s[i]);
-        });
+        if (op == ScanOp.Prod) Accumulate<long, long, ProdStep<long>>(dst, src, outer, n, inner);
+        else Accumulate<long, long, SumStep<long>>(dst, src, outer, n, inner);
+    }
+
+    interface IScanStep<TA>
+    {
+        static abstract TA Identity { get; }
+        static abstract TA Combine(TA acc, TA x);
+    }
+
+    readonly struct SumStep<TA> : IScanStep<TA> where TA : INumber<TA>
+    {
+        public static TA Identity => TA.Zero;
+        public static TA Combine(TA acc, TA x) => unchecked(acc + x);
+    }
+
+    readonly struct ProdStep<TA> : IScanStep<TA> where TA : INumber<TA>
+    {
+        public static TA Identity => TA.One;
+        public static TA Combine(TA acc, TA x) => unchecked(acc * x);
+    }
+
+    readonly struct LogAddExpStep<TA> : IScanStep<TA> where TA : IFloatingPointIeee754<TA>
+    {
+        public static TA Identity => TA.NegativeInfinity;
+        public static TA Combine(TA acc, TA x) => LogAddExp(acc, x);
     }
 
     /// <summary>log(exp(x) + exp(y)) without overflow; two equal infinities give that infinity.</summary>
@@ -99,37 +120,34 @@ internal sealed unsafe partial class CpuBackend
     /// <summary>PyTorch's cummax/cummin: x replaces the running extreme when it is NaN, or neither is NaN and x &gt;= it (&lt;= for min).</summary>
     static void Extreme<T>(bool max, T* dst, long* indices, T* src, long outer, long n, long inner) where T : unmanaged, INumber<T>
     {
-        ForBlocks(outer, n * inner, o =>
+        ForBlocks(outer, n * inner, (first, end) =>
         {
-            long block = o * n * inner;
-            for (long i = 0; i < inner; i++)
-            {
-                T* s = src + block + i;
-                T best = s[0];
-                long at = 0;
-                for (long j = 0; j < n; j++)
+            for (long block = first * n * inner; block < end * n * inner; block += n * inner)
+                for (long i = 0; i < inner; i++)
                 {
-                    T x = s[j * inner];
-                    if (T.IsNaN(x) || (!T.IsNaN(best) && (max ? x >= best : x <= best))) { best = x; at = j; }
-                    dst[block + j * inner + i] = best;
-                    indices[block + j * inner + i] = at;
+                    T* s = src + block + i;
+                    T best = s[0];
+                    long at = 0;
+                    for (long j = 0; j < n; j++)
+                    {
+                        T x = s[j * inner];
+                        if (T.IsNaN(x) || (!T.IsNaN(best) && (max ? x >= best : x <= best))) { best = x; at = j; }
+                        dst[block + j * inner + i] = best;
+                        indices[block + j * inner + i] = at;
+                    }
                 }
-            }
         });
     }
 
-    /// <summary>Runs body over the outer blocks, split across the cores when there is enough work to pay for it.</summary>
-    static void ForBlocks(long outer, long blockSize, Action<long> body)
+    /// <summary>Runs body over ranges [first, end) of the outer blocks, split across the cores when there is enough work to pay for it.</summary>
+    static void ForBlocks(long outer, long blockSize, Action<long, long> body)
     {
         int workers = (int)Math.Min(CpuThreads.Count, Math.Min(outer, outer * blockSize / 32768));
         if (workers <= 1)
         {
-            for (long o = 0; o < outer; o++) body(o);
+            body(0, outer);
             return;
         }
-        CpuThreads.For(workers, w =>
-        {
-            for (long o = outer * w / workers, end = outer * (w + 1) / workers; o < end; o++) body(o);
-        });
+        CpuThreads.For(workers, w => body(outer * w / workers, outer * (w + 1) / workers));
     }
 }
