@@ -152,6 +152,15 @@ internal enum PstReduction
     Sum = 2,
 }
 
+internal enum PstScanOp
+{
+    Sum = 0,
+    Prod = 1,
+    Max = 2,
+    Min = 3,
+    Logsumexp = 4,
+}
+
 /// <summary>A strided view of device memory.</summary>
 [StructLayout(LayoutKind.Sequential)]
 internal unsafe struct PstTensor
@@ -241,7 +250,7 @@ internal static unsafe partial class PstorchCuda
     public const string Library = "pstorch_cuda";
 
     /// <summary>Bumped whenever a declaration here changes; the C# side refuses a library built from another version.</summary>
-    public const int AbiVersion = 3;
+    public const int AbiVersion = 4;
 
     /// <summary>Most dimensions a pst_tensor describes.</summary>
     public const int MaxDims = 8;
@@ -551,4 +560,8 @@ internal static unsafe partial class PstorchCuda
     /// <summary>From rows sorted ascending (contiguous [rows, n], n &gt;= 1, sorted_indices their original positions): values[r] = the value of the longest run of equal elements in row r (the first of equally long runs; NaN never equals NaN) and indices[r] = the original position of the run's last element.</summary>
     [LibraryImport(Library, EntryPoint = "pst_mode_of_sorted")]
     public static partial PstStatus ModeOfSorted(PstDtype dtype, void* values, long* indices, void* sortedValues, long* sortedIndices, long rows, long n, void* stream);
+
+    /// <summary>Inclusive scan of src along dim into dst (src's shape and dtype): floating sums, products and log-sum-exps accumulate in float (double for float64), integer ones in their type. max/min also write to indices (int64, src's shape) the position of the running extreme: the last one on ties, NaN propagates; indices is NULL otherwise.</summary>
+    [LibraryImport(Library, EntryPoint = "pst_scan")]
+    public static partial PstStatus Scan(PstScanOp op, PstTensor* dst, PstTensor* indices, PstTensor* src, int dim, void* stream);
 }

@@ -47,7 +47,7 @@ extern "C" {
 #endif
 
 /// Bumped whenever a declaration here changes; the C# side refuses a library built from another version.
-#define PST_ABI_VERSION 3
+#define PST_ABI_VERSION 4
 /// Most dimensions a pst_tensor describes.
 #define PST_MAX_DIMS 8
 /// Bytes of pst_device_properties.name, NUL included.
@@ -534,6 +534,21 @@ PST_API pst_status pst_searchsorted(pst_dtype dtype, void* dst, int32_t out_int3
 /// the value of the longest run of equal elements in row r (the first of equally long runs; NaN never equals NaN)
 /// and indices[r] = the original position of the run's last element.
 PST_API pst_status pst_mode_of_sorted(pst_dtype dtype, void* values, int64_t* indices, const void* sorted_values, const int64_t* sorted_indices, int64_t rows, int64_t n, void* stream);
+
+/* ---- scans (cumsum, cumprod, cummax/cummin, logcumsumexp) ---- */
+
+typedef enum pst_scan_op {
+    PST_SCAN_SUM = 0,
+    PST_SCAN_PROD = 1,
+    PST_SCAN_MAX = 2,
+    PST_SCAN_MIN = 3,
+    PST_SCAN_LOGSUMEXP = 4,
+} pst_scan_op;
+
+/// Inclusive scan of src along dim into dst (src's shape and dtype): floating sums, products and log-sum-exps
+/// accumulate in float (double for float64), integer ones in their type. max/min also write to indices (int64,
+/// src's shape) the position of the running extreme: the last one on ties, NaN propagates; indices is NULL otherwise.
+PST_API pst_status pst_scan(pst_scan_op op, const pst_tensor* dst, const pst_tensor* indices, const pst_tensor* src, int32_t dim, void* stream);
 
 #ifdef __cplusplus
 }

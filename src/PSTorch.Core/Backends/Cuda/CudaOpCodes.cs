@@ -99,4 +99,14 @@ internal static class CudaOpCodes
         ReduceOp.Min => PstReduceOp.Min,
         _ => throw new NotSupportedException($"'{op}' is not implemented for cuda"),
     };
+
+    public static PstScanOp Of(ScanOp op) => op switch
+    {
+        ScanOp.Sum => PstScanOp.Sum,
+        ScanOp.Prod => PstScanOp.Prod,
+        ScanOp.Max => PstScanOp.Max,
+        ScanOp.Min => PstScanOp.Min,
+        ScanOp.LogSumExp => PstScanOp.Logsumexp,
+        _ => throw new NotSupportedException($"'{op}' is not implemented for cuda"),
+    };
 }
