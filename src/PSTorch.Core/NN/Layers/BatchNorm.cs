@@ -3,58 +3,14 @@ using PSTorch.Autograd;
 namespace PSTorch.NN;
 
 /// <summary>
-/// What BatchNorm1d and BatchNorm2d share (PyTorch's _BatchNorm): weight (ones) and bias (zeros) when affine, the
-/// running_mean/running_var/num_batches_tracked buffers when tracking running stats, and the forward that picks
-/// batch or running statistics. momentum null means a cumulative average (factor 1 / num_batches_tracked).
+/// What BatchNorm1d, 2d and 3d share (PyTorch's _BatchNorm): the forward that picks batch or running statistics.
+/// momentum null means a cumulative average (factor 1 / num_batches_tracked).
 /// </summary>
-public abstract class BatchNorm : Module
+public abstract class BatchNorm(long numFeatures, double eps, double? momentum, bool affine, bool trackRunningStats, DType? dtype, Device? device)
+    : NormBase(numFeatures, eps, momentum, affine, trackRunningStats, dtype, device)
 {
-    private protected BatchNorm(long numFeatures, double eps, double? momentum, bool affine, bool trackRunningStats, DType? dtype, Device? device)
-    {
-        NumFeatures = numFeatures;
-        Eps = eps;
-        Momentum = momentum;
-        Affine = affine;
-        TrackRunningStats = trackRunningStats;
-        if (affine)
-        {
-            Weight = new Parameter(Torch.Ones([numFeatures], dtype, device));
-            Bias = new Parameter(Torch.Zeros([numFeatures], dtype, device));
-            RegisterParameter("weight", Weight);
-            RegisterParameter("bias", Bias);
-        }
-        if (trackRunningStats)
-        {
-            RegisterBuffer("running_mean", Torch.Zeros([numFeatures], dtype, device));
-            RegisterBuffer("running_var", Torch.Ones([numFeatures], dtype, device));
-            RegisterBuffer("num_batches_tracked", Torch.Zeros([], DType.Int64, device));
-        }
-    }
-
-    public long NumFeatures { get; }
-    public double Eps { get; }
-    public double? Momentum { get; }
-    public bool Affine { get; }
-    public bool TrackRunningStats { get; }
-    public Parameter? Weight { get; }
-    public Parameter? Bias { get; }
-    public Tensor? RunningMean => GetBuffer("running_mean");
-    public Tensor? RunningVar => GetBuffer("running_var");
-    public Tensor? NumBatchesTracked => GetBuffer("num_batches_tracked");
-
     /// <summary>Throws PyTorch's error for an input of the wrong rank.</summary>
     private protected abstract void CheckInputDim(Tensor input);
-
-    /// <summary>Running stats back to mean 0, variance 1 and no batches seen.</summary>
-    public void ResetRunningStats()
-    {
-        using (GradMode.Set(false))
-        {
-            RunningMean?.Zero_();
-            RunningVar?.Fill_(1);
-            NumBatchesTracked?.Zero_();
-        }
-    }
 
     public override Tensor Forward(Tensor input)
     {
@@ -69,9 +25,6 @@ public abstract class BatchNorm : Module
         bool passRunning = !Training || TrackRunningStats;
         return Functional.BatchNorm(input, passRunning ? RunningMean : null, passRunning ? RunningVar : null, Weight, Bias, useBatchStats, factor, Eps);
     }
-
-    public override string ExtraRepr() =>
-        $"{NumFeatures}, eps={PythonFormat.Float(Eps)}, momentum={(Momentum is { } m ? PythonFormat.Float(m) : "None")}, affine={PythonFormat.Bool(Affine)}, track_running_stats={PythonFormat.Bool(TrackRunningStats)}";
 }
 
 /// <summary>torch.nn.BatchNorm1d: input [N, C] or [N, C, L].</summary>

@@ -12,7 +12,7 @@ public sealed class CyclicLR : LRScheduler
     readonly double[] baseMomentums;
     readonly double[] maxMomentums;
     readonly Func<double, double> scaleFn;
-    readonly bool useBeta1;
+    readonly CycledMomentum? momentum;
 
     public CyclicLR(Optimizer optimizer, double baseLr, double maxLr, long stepSizeUp = 2000, long? stepSizeDown = null, string mode = "triangular",
         double gamma = 1.0, Func<double, double>? scaleFn = null, string scaleMode = "cycle", bool cycleMomentum = true,
@@ -46,19 +46,7 @@ public sealed class CyclicLR : LRScheduler
         CycleMomentum = cycleMomentum;
         baseMomentums = Enumerable.Repeat(baseMomentum, Groups.Count).ToArray();
         maxMomentums = Enumerable.Repeat(maxMomentum, Groups.Count).ToArray();
-        if (cycleMomentum)
-        {
-            if (!optimizer.Defaults.ContainsKey("momentum") && !optimizer.Defaults.ContainsKey("betas"))
-                throw new ArgumentException("optimizer must support momentum or beta1 with `cycle_momentum` option enabled");
-            useBeta1 = optimizer.Defaults.ContainsKey("betas");
-            if (lastEpoch == -1)
-                foreach (var g in Groups)
-                {
-                    SetMomentum(g, maxMomentum);
-                    g["max_momentum"] = maxMomentum;
-                    g["base_momentum"] = baseMomentum;
-                }
-        }
+        if (cycleMomentum) momentum = new CycledMomentum(optimizer, baseMomentum, maxMomentum, lastEpoch);
         InitialStep();
     }
 
@@ -71,12 +59,6 @@ public sealed class CyclicLR : LRScheduler
     public IReadOnlyList<double> MaxLrs => maxLrs;
     public override SchedulerInterval Interval => SchedulerInterval.Batch;
 
-    void SetMomentum(ParamGroup g, double momentum)
-    {
-        if (useBeta1) g["betas"] = (momentum, g.GetPair("betas").Item2);
-        else g["momentum"] = momentum;
-    }
-
     protected override double[] GetLr()
     {
         double cycle = Math.Floor(1 + LastEpoch / TotalSize);
@@ -84,9 +66,9 @@ public sealed class CyclicLR : LRScheduler
         double scaleFactor = x <= StepRatio ? x / StepRatio : (x - 1) / (StepRatio - 1);
         double scale = scaleFn(ScaleMode == "cycle" ? cycle : LastEpoch);
         var lrs = BaseLrs.Select((baseLr, i) => baseLr + (maxLrs[i] - baseLr) * scaleFactor * scale).ToArray();
-        if (CycleMomentum)
+        if (momentum != null)
             for (int i = 0; i < Groups.Count; i++)
-                SetMomentum(Groups[i], maxMomentums[i] - (maxMomentums[i] - baseMomentums[i]) * scaleFactor * scale);
+                momentum.Set(Groups[i], maxMomentums[i] - (maxMomentums[i] - baseMomentums[i]) * scaleFactor * scale);
         return lrs;
     }
 }

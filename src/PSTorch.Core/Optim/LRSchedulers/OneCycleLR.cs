@@ -11,7 +11,7 @@ public sealed class OneCycleLR : LRScheduler
     readonly record struct Phase(double EndStep, string StartLr, string EndLr, string StartMomentum, string EndMomentum);
 
     readonly Phase[] phases;
-    readonly bool useBeta1;
+    readonly CycledMomentum? momentum;
 
     public OneCycleLR(Optimizer optimizer, double maxLr, long? totalSteps = null, long? epochs = null, long? stepsPerEpoch = null,
         double pctStart = 0.3, string annealStrategy = "cos", bool cycleMomentum = true, double baseMomentum = 0.85, double maxMomentum = 0.95,
@@ -69,21 +69,7 @@ public sealed class OneCycleLR : LRScheduler
                 Groups[i]["min_lr"] = initialLr / finalDivFactor;
             }
         }
-        if (cycleMomentum)
-        {
-            if (!optimizer.Defaults.ContainsKey("momentum") && !optimizer.Defaults.ContainsKey("betas"))
-                throw new ArgumentException("optimizer must support momentum or beta1 with `cycle_momentum` option enabled");
-            useBeta1 = optimizer.Defaults.ContainsKey("betas");
-            if (lastEpoch == -1)
-            {
-                foreach (var g in Groups)
-                {
-                    SetMomentum(g, maxMomentum);
-                    g["max_momentum"] = maxMomentum;
-                    g["base_momentum"] = baseMomentum;
-                }
-            }
-        }
+        if (cycleMomentum) momentum = new CycledMomentum(optimizer, baseMomentum, maxMomentum, lastEpoch);
         InitialStep();
     }
 
@@ -91,12 +77,6 @@ public sealed class OneCycleLR : LRScheduler
     public string AnnealStrategy { get; }
     public bool CycleMomentum { get; }
     public override SchedulerInterval Interval => SchedulerInterval.Batch;
-
-    void SetMomentum(ParamGroup g, double momentum)
-    {
-        if (useBeta1) g["betas"] = (momentum, g.GetPair("betas").Item2);
-        else g["momentum"] = momentum;
-    }
 
     double Anneal(double start, double end, double pct) => AnnealStrategy == "cos"
         ? end + (start - end) / 2.0 * (Math.Cos(Math.PI * pct) + 1)
@@ -119,7 +99,7 @@ public sealed class OneCycleLR : LRScheduler
                 {
                     double pct = (stepNum - startStep) / (phase.EndStep - startStep);
                     lrs[gi] = Anneal(g.GetDouble(phase.StartLr), g.GetDouble(phase.EndLr), pct);
-                    if (CycleMomentum) SetMomentum(g, Anneal(g.GetDouble(phase.StartMomentum), g.GetDouble(phase.EndMomentum), pct));
+                    momentum?.Set(g, Anneal(g.GetDouble(phase.StartMomentum), g.GetDouble(phase.EndMomentum), pct));
                     break;
                 }
                 startStep = phase.EndStep;
