@@ -3,39 +3,10 @@
 //   with shuffles and the previous chunks' total carried in (coalesced reads, and long lines use 32 threads);
 //   otherwise: a thread per line walking it sequentially, so neighbouring threads read neighbouring elements.
 // Sums, products and log-sum-exps accumulate in float (double for float64).
-#include "loops.cuh"
+#include "row_plan.cuh"
 
 namespace pst {
 namespace {
-
-// The lines of dst, src and indices (src again when there are none): where each starts, and the stride along dim.
-struct LinePlan {
-    StridedIndexer<3> lines;
-    int64_t line_count;
-    int64_t length;
-    int64_t along[3];
-};
-
-LinePlan make_line_plan(const pst_tensor* const (&operands)[3], int dim) {
-    pst_tensor without[3];
-    const pst_tensor* pointers[3];
-    LinePlan plan{};
-    for (int k = 0; k < 3; ++k) {
-        without[k] = pst_tensor{};
-        for (int d = 0; d < operands[k]->ndim; ++d) {
-            if (d == dim) continue;
-            int i = without[k].ndim++;
-            without[k].sizes[i] = operands[k]->sizes[d];
-            without[k].strides[i] = operands[k]->strides[d];
-        }
-        pointers[k] = &without[k];
-        plan.along[k] = operands[k]->strides[dim];
-    }
-    plan.lines = make_indexer(pointers);
-    plan.line_count = numel(without[0]);
-    plan.length = operands[0]->sizes[dim];
-    return plan;
-}
 
 // Where sums, products and log-sum-exps accumulate: float for the half types, double for float64, the type itself otherwise.
 template <typename T> using accumulate_t = compute_t<T>;
@@ -48,12 +19,12 @@ template <typename A> __device__ __forceinline__ A log_add_exp(A x, A y) {
     return x;
 }
 
-template <typename T, pst_scan_op Op> __global__ void accumulate_kernel(LinePlan plan, T* dst, const T* src) {
+template <typename T, pst_scan_op Op> __global__ void accumulate_kernel(RowPlan<3> plan, T* dst, const T* src) {
     using A = accumulate_t<T>;
-    for (int64_t l = blockIdx.x * static_cast<int64_t>(blockDim.x) + threadIdx.x; l < plan.line_count;
+    for (int64_t l = blockIdx.x * static_cast<int64_t>(blockDim.x) + threadIdx.x; l < plan.row_count;
          l += static_cast<int64_t>(gridDim.x) * blockDim.x) {
         int64_t off[3];
-        plan.lines.offsets(l, off);
+        plan.rows.offsets(l, off);
         A acc;
         if constexpr (Op == PST_SCAN_SUM) acc = A(0);
         else if constexpr (Op == PST_SCAN_PROD) acc = A(1);
@@ -74,11 +45,11 @@ template <typename T> __device__ __forceinline__ bool is_nan_value(T x) {
 }
 
 // PyTorch's cummax/cummin: x replaces the running extreme when it is NaN, or when neither is NaN and x >= it (<= for min).
-template <typename T> __global__ void extreme_kernel(LinePlan plan, T* dst, int64_t* indices, const T* src, bool max) {
-    for (int64_t l = blockIdx.x * static_cast<int64_t>(blockDim.x) + threadIdx.x; l < plan.line_count;
+template <typename T> __global__ void extreme_kernel(RowPlan<3> plan, T* dst, int64_t* indices, const T* src, bool max) {
+    for (int64_t l = blockIdx.x * static_cast<int64_t>(blockDim.x) + threadIdx.x; l < plan.row_count;
          l += static_cast<int64_t>(gridDim.x) * blockDim.x) {
         int64_t off[3];
-        plan.lines.offsets(l, off);
+        plan.rows.offsets(l, off);
         T best = src[off[1]];
         int64_t at = 0;
         for (int64_t j = 0; j < plan.length; ++j) {
@@ -113,13 +84,13 @@ template <typename A, pst_scan_op Op> __device__ __forceinline__ A combine(A ear
 
 // Lanes past the line's end hold copies of its first element: a lane's prefix reads only lanes at or below it,
 // so they change nothing that is written, and the carry is only read after full chunks.
-template <typename T, pst_scan_op Op> __global__ void accumulate_warp_kernel(LinePlan plan, T* dst, const T* src) {
+template <typename T, pst_scan_op Op> __global__ void accumulate_warp_kernel(RowPlan<3> plan, T* dst, const T* src) {
     using A = accumulate_t<T>;
     const int lane = threadIdx.x % kWarp;
     const int64_t warps = static_cast<int64_t>(gridDim.x) * (blockDim.x / kWarp);
-    for (int64_t l = blockIdx.x * static_cast<int64_t>(blockDim.x / kWarp) + threadIdx.x / kWarp; l < plan.line_count; l += warps) {
+    for (int64_t l = blockIdx.x * static_cast<int64_t>(blockDim.x / kWarp) + threadIdx.x / kWarp; l < plan.row_count; l += warps) {
         int64_t off[3];
-        plan.lines.offsets(l, off);
+        plan.rows.offsets(l, off);
         A carry{};
         for (int64_t base = 0; base < plan.length; base += kWarp) {
             const int64_t j = base + lane;
@@ -143,13 +114,13 @@ template <typename V> __device__ __forceinline__ bool later_wins(V earlier, V la
     return max ? later >= earlier : later <= earlier;
 }
 
-template <typename T> __global__ void extreme_warp_kernel(LinePlan plan, T* dst, int64_t* indices, const T* src, bool max) {
+template <typename T> __global__ void extreme_warp_kernel(RowPlan<3> plan, T* dst, int64_t* indices, const T* src, bool max) {
     using V = compute_t<T>;
     const int lane = threadIdx.x % kWarp;
     const int64_t warps = static_cast<int64_t>(gridDim.x) * (blockDim.x / kWarp);
-    for (int64_t l = blockIdx.x * static_cast<int64_t>(blockDim.x / kWarp) + threadIdx.x / kWarp; l < plan.line_count; l += warps) {
+    for (int64_t l = blockIdx.x * static_cast<int64_t>(blockDim.x / kWarp) + threadIdx.x / kWarp; l < plan.row_count; l += warps) {
         int64_t off[3];
-        plan.lines.offsets(l, off);
+        plan.rows.offsets(l, off);
         V carry{};
         int64_t carry_at = 0;
         for (int64_t base = 0; base < plan.length; base += kWarp) {
@@ -180,11 +151,11 @@ template <typename T> __global__ void extreme_warp_kernel(LinePlan plan, T* dst,
 }
 
 template <typename T, pst_scan_op Op>
-pst_status launch_accumulate(const LinePlan& plan, const pst_tensor* dst, const pst_tensor* src, bool contiguous_lines, cudaStream_t stream) {
+pst_status launch_accumulate(const RowPlan<3>& plan, const pst_tensor* dst, const pst_tensor* src, bool contiguous_lines, cudaStream_t stream) {
     T* out = static_cast<T*>(dst->data);
     const T* in = static_cast<const T*>(src->data);
-    if (contiguous_lines) accumulate_warp_kernel<T, Op><<<blocks_for(plan.line_count, kThreads / kWarp), kThreads, 0, stream>>>(plan, out, in);
-    else accumulate_kernel<T, Op><<<blocks_for(plan.line_count), kThreads, 0, stream>>>(plan, out, in);
+    if (contiguous_lines) accumulate_warp_kernel<T, Op><<<blocks_for(plan.row_count, kThreads / kWarp), kThreads, 0, stream>>>(plan, out, in);
+    else accumulate_kernel<T, Op><<<blocks_for(plan.row_count), kThreads, 0, stream>>>(plan, out, in);
     PST_LAUNCH_CHECK();
     return PST_SUCCESS;
 }
@@ -208,12 +179,12 @@ pst_status pst_scan(pst_scan_op op, const pst_tensor* dst, const pst_tensor* ind
         PST_REQUIRE(same_shape(*indices, *src) && indices->dtype == PST_INT64, "pst_scan: indices must be int64 of src's shape");
     }
     const pst_tensor* operands[3] = {dst, src, extreme ? indices : src};
-    const LinePlan plan = make_line_plan(operands, dim);
-    if (plan.line_count == 0 || plan.length == 0) return PST_SUCCESS;
+    const RowPlan<3> plan = make_row_plan(operands, dim);
+    if (plan.row_count == 0 || plan.length == 0) return PST_SUCCESS;
     cudaStream_t s = as_stream(stream);
-    const unsigned int blocks = blocks_for(plan.line_count);
+    const unsigned int blocks = blocks_for(plan.row_count);
     const bool contiguous_lines = plan.along[0] == 1 && plan.along[1] == 1 && plan.along[2] == 1 && plan.length > 1;
-    const unsigned int warp_blocks = blocks_for(plan.line_count, kThreads / kWarp);
+    const unsigned int warp_blocks = blocks_for(plan.row_count, kThreads / kWarp);
     switch (op) {
         case PST_SCAN_MAX:
         case PST_SCAN_MIN:

@@ -10,14 +10,6 @@ public class AttentionTests
 {
     const DType F64 = DType.Float64;
 
-    static void Close(double[] expected, Tensor actual, double tolerance = 1e-12)
-    {
-        var got = Values(actual);
-        Assert.Equal(expected.Length, got.Length);
-        for (int i = 0; i < got.Length; i++)
-            Assert.True(Math.Abs(expected[i] - got[i]) <= tolerance, $"element {i}: expected {expected[i]:G17}, got {got[i]:G17}");
-    }
-
     /// <summary>
     /// Attention of q [B, L, E] over k [B, S, E], v [B, S, Ev] (flat), with an additive bias(b, i, j) (-inf masks out).
     /// Returns the output [B, L, Ev] and the weights [B, L, S].

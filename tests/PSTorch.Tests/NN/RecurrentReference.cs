@@ -1,5 +1,6 @@
 using PSTorch;
 using PSTorch.NN;
+using Xunit;
 
 namespace PSTorch.Tests.NN;
 
@@ -10,6 +11,15 @@ namespace PSTorch.Tests.NN;
 internal static class RecurrentReference
 {
     public static double[] Values(Tensor t) => t.Contiguous().To(DType.Float64).ToArray<double>();
+
+    /// <summary>Every element within <paramref name="tolerance"/> of the float64 reference.</summary>
+    public static void Close(double[] expected, Tensor actual, double tolerance = 1e-12)
+    {
+        var got = Values(actual);
+        Assert.Equal(expected.Length, got.Length);
+        for (int i = 0; i < got.Length; i++)
+            Assert.True(Math.Abs(expected[i] - got[i]) <= tolerance, $"element {i}: expected {expected[i]:G17}, got {got[i]:G17}");
+    }
 
     static double Sigmoid(double v) => 1 / (1 + Math.Exp(-v));
 

@@ -10,14 +10,6 @@ public class RecurrentTests
 {
     const DType F64 = DType.Float64;
 
-    static void Close(double[] expected, Tensor actual, double tolerance = 1e-12)
-    {
-        var got = Values(actual);
-        Assert.Equal(expected.Length, got.Length);
-        for (int i = 0; i < got.Length; i++)
-            Assert.True(Math.Abs(expected[i] - got[i]) <= tolerance, $"element {i}: expected {expected[i]:G17}, got {got[i]:G17}");
-    }
-
     static double[] Row(Tensor t, int row) => Values(t.Select(0, row));
 
     static RNNCellBase Cell(string mode, bool bias = true) => mode switch

@@ -2,25 +2,6 @@ using System.Numerics;
 
 namespace PSTorch.Backends.Cpu;
 
-/// <summary>Scalar forms applied over spans, for functions with no vectorised form.</summary>
-internal static class ElementwiseSpans
-{
-    public static void Apply<T, TFunction>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> d) where T : unmanaged where TFunction : IBinaryFunction<T>
-    {
-        for (int i = 0; i < d.Length; i++) d[i] = TFunction.Apply(a[i], b[i]);
-    }
-
-    public static void Apply<T, TFunction>(ReadOnlySpan<T> a, T b, Span<T> d) where T : unmanaged where TFunction : IBinaryFunction<T>
-    {
-        for (int i = 0; i < d.Length; i++) d[i] = TFunction.Apply(a[i], b);
-    }
-
-    public static void Apply<T, TFunction>(T a, ReadOnlySpan<T> b, Span<T> d) where T : unmanaged where TFunction : IBinaryFunction<T>
-    {
-        for (int i = 0; i < d.Length; i++) d[i] = TFunction.Apply(a, b[i]);
-    }
-}
-
 /// <summary>Integer quotients and remainders: division by zero raises as in PyTorch's CPU kernels; MIN / -1 wraps instead of trapping.</summary>
 internal static class IntegerDivision
 {

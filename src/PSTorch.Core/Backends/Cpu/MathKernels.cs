@@ -36,7 +36,7 @@ internal struct TruncFunction<T> : IUnaryFunction<T> where T : unmanaged, IFloat
 internal struct FracFunction<T> : IUnaryFunction<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     public static T Apply(T x) => x - T.Truncate(x);
-    public static void Apply(ReadOnlySpan<T> x, Span<T> d) => ScalarLoop.Apply<T, FracFunction<T>>(x, d);
+    public static void Apply(ReadOnlySpan<T> x, Span<T> d) => ElementwiseSpans.Apply<T, FracFunction<T>>(x, d);
 }
 
 internal struct Log2Function<T> : IUnaryFunction<T> where T : unmanaged, IFloatingPointIeee754<T>
@@ -61,14 +61,14 @@ internal struct Exp2Function<T> : IUnaryFunction<T> where T : unmanaged, IFloati
 internal struct Log1pFunction<T> : IUnaryFunction<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     public static T Apply(T x) => T.CreateTruncating(SpecialFunctions.Log1p(double.CreateTruncating(x)));
-    public static void Apply(ReadOnlySpan<T> x, Span<T> d) => ScalarLoop.Apply<T, Log1pFunction<T>>(x, d);
+    public static void Apply(ReadOnlySpan<T> x, Span<T> d) => ElementwiseSpans.Apply<T, Log1pFunction<T>>(x, d);
 }
 
 /// <summary>exp(x) - 1 accurate for small x (.NET's ExpM1 is exp(x) - 1 as written).</summary>
 internal struct Expm1Function<T> : IUnaryFunction<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     public static T Apply(T x) => T.CreateTruncating(SpecialFunctions.Expm1(double.CreateTruncating(x)));
-    public static void Apply(ReadOnlySpan<T> x, Span<T> d) => ScalarLoop.Apply<T, Expm1Function<T>>(x, d);
+    public static void Apply(ReadOnlySpan<T> x, Span<T> d) => ElementwiseSpans.Apply<T, Expm1Function<T>>(x, d);
 }
 
 internal struct TanFunction<T> : IUnaryFunction<T> where T : unmanaged, IFloatingPointIeee754<T>
@@ -128,19 +128,19 @@ internal struct AtanhFunction<T> : IUnaryFunction<T> where T : unmanaged, IFloat
 internal struct ErfFunction<T> : IUnaryFunction<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     public static T Apply(T x) => T.CreateTruncating(ErrorFunction.Erf(double.CreateTruncating(x)));
-    public static void Apply(ReadOnlySpan<T> x, Span<T> d) => ScalarLoop.Apply<T, ErfFunction<T>>(x, d);
+    public static void Apply(ReadOnlySpan<T> x, Span<T> d) => ElementwiseSpans.Apply<T, ErfFunction<T>>(x, d);
 }
 
 internal struct ErfcFunction<T> : IUnaryFunction<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     public static T Apply(T x) => T.CreateTruncating(SpecialFunctions.Erfc(double.CreateTruncating(x)));
-    public static void Apply(ReadOnlySpan<T> x, Span<T> d) => ScalarLoop.Apply<T, ErfcFunction<T>>(x, d);
+    public static void Apply(ReadOnlySpan<T> x, Span<T> d) => ElementwiseSpans.Apply<T, ErfcFunction<T>>(x, d);
 }
 
 internal struct ErfinvFunction<T> : IUnaryFunction<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     public static T Apply(T x) => T.CreateTruncating(SpecialFunctions.Erfinv(double.CreateTruncating(x)));
-    public static void Apply(ReadOnlySpan<T> x, Span<T> d) => ScalarLoop.Apply<T, ErfinvFunction<T>>(x, d);
+    public static void Apply(ReadOnlySpan<T> x, Span<T> d) => ElementwiseSpans.Apply<T, ErfinvFunction<T>>(x, d);
 }
 
 /// <summary>sin(pi x) / (pi x), and 1 at 0.</summary>
@@ -153,7 +153,7 @@ internal struct SincFunction<T> : IUnaryFunction<T> where T : unmanaged, IFloati
         double piX = Math.PI * v;
         return T.CreateTruncating(Math.Sin(piX) / piX);
     }
-    public static void Apply(ReadOnlySpan<T> x, Span<T> d) => ScalarLoop.Apply<T, SincFunction<T>>(x, d);
+    public static void Apply(ReadOnlySpan<T> x, Span<T> d) => ElementwiseSpans.Apply<T, SincFunction<T>>(x, d);
 }
 
 /// <summary>x times pi / 180 rounded to T, as PyTorch's deg2rad (a multiplication by that scalar).</summary>
@@ -183,17 +183,17 @@ internal struct HypotFunction<T> : IBinaryFunction<T> where T : unmanaged, IFloa
 {
     public static T Apply(T a, T b) => T.Hypot(a, b);
     public static void Apply(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> d) => TensorPrimitives.Hypot(a, b, d);
-    public static void Apply(ReadOnlySpan<T> a, T b, Span<T> d) => ScalarLoop.Apply<T, HypotFunction<T>>(a, b, d);
-    public static void Apply(T a, ReadOnlySpan<T> b, Span<T> d) => ScalarLoop.Apply<T, HypotFunction<T>>(a, b, d);
+    public static void Apply(ReadOnlySpan<T> a, T b, Span<T> d) => ElementwiseSpans.Apply<T, HypotFunction<T>>(a, b, d);
+    public static void Apply(T a, ReadOnlySpan<T> b, Span<T> d) => ElementwiseSpans.Apply<T, HypotFunction<T>>(a, b, d);
 }
 
 /// <summary>x * log(y), and 0 where x is 0 unless y is NaN (torch.xlogy).</summary>
 internal struct XlogyFunction<T> : IBinaryFunction<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     public static T Apply(T a, T b) => T.IsNaN(b) ? b : a == T.Zero ? T.Zero : a * T.Log(b);
-    public static void Apply(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> d) => ScalarLoop.Apply<T, XlogyFunction<T>>(a, b, d);
-    public static void Apply(ReadOnlySpan<T> a, T b, Span<T> d) => ScalarLoop.Apply<T, XlogyFunction<T>>(a, b, d);
-    public static void Apply(T a, ReadOnlySpan<T> b, Span<T> d) => ScalarLoop.Apply<T, XlogyFunction<T>>(a, b, d);
+    public static void Apply(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> d) => ElementwiseSpans.Apply<T, XlogyFunction<T>>(a, b, d);
+    public static void Apply(ReadOnlySpan<T> a, T b, Span<T> d) => ElementwiseSpans.Apply<T, XlogyFunction<T>>(a, b, d);
+    public static void Apply(T a, ReadOnlySpan<T> b, Span<T> d) => ElementwiseSpans.Apply<T, XlogyFunction<T>>(a, b, d);
 }
 
 internal struct CopysignFunction<T> : IBinaryFunction<T> where T : unmanaged, IFloatingPointIeee754<T>
@@ -201,7 +201,7 @@ internal struct CopysignFunction<T> : IBinaryFunction<T> where T : unmanaged, IF
     public static T Apply(T a, T b) => T.CopySign(a, b);
     public static void Apply(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> d) => TensorPrimitives.CopySign(a, b, d);
     public static void Apply(ReadOnlySpan<T> a, T b, Span<T> d) => TensorPrimitives.CopySign(a, b, d);
-    public static void Apply(T a, ReadOnlySpan<T> b, Span<T> d) => ScalarLoop.Apply<T, CopysignFunction<T>>(a, b, d);
+    public static void Apply(T a, ReadOnlySpan<T> b, Span<T> d) => ElementwiseSpans.Apply<T, CopysignFunction<T>>(a, b, d);
 }
 
 /// <summary>The larger, a NaN only when both are NaN (torch.fmax).</summary>
@@ -230,9 +230,9 @@ internal struct LogaddexpFunction<T> : IBinaryFunction<T> where T : unmanaged, I
         if (double.IsInfinity(x) && x == y) return a;
         return T.CreateTruncating(Math.Max(x, y) + SpecialFunctions.Log1p(Math.Exp(-Math.Abs(x - y))));
     }
-    public static void Apply(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> d) => ScalarLoop.Apply<T, LogaddexpFunction<T>>(a, b, d);
-    public static void Apply(ReadOnlySpan<T> a, T b, Span<T> d) => ScalarLoop.Apply<T, LogaddexpFunction<T>>(a, b, d);
-    public static void Apply(T a, ReadOnlySpan<T> b, Span<T> d) => ScalarLoop.Apply<T, LogaddexpFunction<T>>(a, b, d);
+    public static void Apply(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> d) => ElementwiseSpans.Apply<T, LogaddexpFunction<T>>(a, b, d);
+    public static void Apply(ReadOnlySpan<T> a, T b, Span<T> d) => ElementwiseSpans.Apply<T, LogaddexpFunction<T>>(a, b, d);
+    public static void Apply(T a, ReadOnlySpan<T> b, Span<T> d) => ElementwiseSpans.Apply<T, LogaddexpFunction<T>>(a, b, d);
 }
 
 /// <summary>log2(2^a + 2^b) = max + log1p(2^-|a - b|) / ln 2.</summary>
@@ -244,31 +244,7 @@ internal struct Logaddexp2Function<T> : IBinaryFunction<T> where T : unmanaged, 
         if (double.IsInfinity(x) && x == y) return a;
         return T.CreateTruncating(Math.Max(x, y) + SpecialFunctions.Log1p(Math.Pow(2, -Math.Abs(x - y))) / Math.Log(2));
     }
-    public static void Apply(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> d) => ScalarLoop.Apply<T, Logaddexp2Function<T>>(a, b, d);
-    public static void Apply(ReadOnlySpan<T> a, T b, Span<T> d) => ScalarLoop.Apply<T, Logaddexp2Function<T>>(a, b, d);
-    public static void Apply(T a, ReadOnlySpan<T> b, Span<T> d) => ScalarLoop.Apply<T, Logaddexp2Function<T>>(a, b, d);
-}
-
-/// <summary>The span forms of functions that have only a scalar form.</summary>
-internal static class ScalarLoop
-{
-    public static void Apply<T, TFunction>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged where TFunction : IUnaryFunction<T>
-    {
-        for (int i = 0; i < d.Length; i++) d[i] = TFunction.Apply(x[i]);
-    }
-
-    public static void Apply<T, TFunction>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> d) where T : unmanaged where TFunction : IBinaryFunction<T>
-    {
-        for (int i = 0; i < d.Length; i++) d[i] = TFunction.Apply(a[i], b[i]);
-    }
-
-    public static void Apply<T, TFunction>(ReadOnlySpan<T> a, T b, Span<T> d) where T : unmanaged where TFunction : IBinaryFunction<T>
-    {
-        for (int i = 0; i < d.Length; i++) d[i] = TFunction.Apply(a[i], b);
-    }
-
-    public static void Apply<T, TFunction>(T a, ReadOnlySpan<T> b, Span<T> d) where T : unmanaged where TFunction : IBinaryFunction<T>
-    {
-        for (int i = 0; i < d.Length; i++) d[i] = TFunction.Apply(a, b[i]);
-    }
+    public static void Apply(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> d) => ElementwiseSpans.Apply<T, Logaddexp2Function<T>>(a, b, d);
+    public static void Apply(ReadOnlySpan<T> a, T b, Span<T> d) => ElementwiseSpans.Apply<T, Logaddexp2Function<T>>(a, b, d);
+    public static void Apply(T a, ReadOnlySpan<T> b, Span<T> d) => ElementwiseSpans.Apply<T, Logaddexp2Function<T>>(a, b, d);
 }
