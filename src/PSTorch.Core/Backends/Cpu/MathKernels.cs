@@ -51,10 +51,11 @@ internal struct Log10Function<T> : IUnaryFunction<T> where T : unmanaged, IFloat
     public static void Apply(ReadOnlySpan<T> x, Span<T> d) => TensorPrimitives.Log10(x, d);
 }
 
+/// <summary>2^x one element at a time: TensorPrimitives.Exp2 is up to 70 ulp off in float and 700 in double for large x.</summary>
 internal struct Exp2Function<T> : IUnaryFunction<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     public static T Apply(T x) => T.Exp2(x);
-    public static void Apply(ReadOnlySpan<T> x, Span<T> d) => TensorPrimitives.Exp2(x, d);
+    public static void Apply(ReadOnlySpan<T> x, Span<T> d) => ElementwiseSpans.Apply<T, Exp2Function<T>>(x, d);
 }
 
 /// <summary>log(1 + x) accurate for small x (.NET's LogP1 is log(1 + x) as written).</summary>
@@ -98,7 +99,11 @@ internal struct AtanFunction<T> : IUnaryFunction<T> where T : unmanaged, IFloati
 internal struct SinhFunction<T> : IUnaryFunction<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     public static T Apply(T x) => T.Sinh(x);
-    public static void Apply(ReadOnlySpan<T> x, Span<T> d) => TensorPrimitives.Sinh(x, d);
+    public static void Apply(ReadOnlySpan<T> x, Span<T> d)
+    {
+        TensorPrimitives.Sinh(x, d);
+        SmallArgumentSeries.PatchSinh(x, d);
+    }
 }
 
 internal struct CoshFunction<T> : IUnaryFunction<T> where T : unmanaged, IFloatingPointIeee754<T>
