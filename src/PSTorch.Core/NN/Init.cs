@@ -47,6 +47,26 @@ public static class Init
         using (GradMode.Set(false)) return tensor.Normal_(mean, std, generator);
     }
 
+    /// <summary>
+    /// Normal values truncated to [a, b] (torch.nn.init.trunc_normal_), drawn as PyTorch draws them: uniform values
+    /// between the bounds' normal CDFs mapped back through the inverse CDF (erfinv), then clamped against rounding.
+    /// </summary>
+    public static Tensor TruncNormal_(Tensor tensor, double mean = 0, double std = 1, double a = -2, double b = 2, Generator? generator = null)
+    {
+        if (!(std > 0)) throw new ArgumentException($"std must be positive, got {std}");
+        if (!(a < b)) throw new ArgumentException($"the lower bound a ({a}) must be below the upper bound b ({b})");
+        static double NormalCdf(double x) => (1 + Backends.Cpu.ErrorFunction.Erf(x / Math.Sqrt(2))) / 2;
+        double lower = NormalCdf((a - mean) / std), upper = NormalCdf((b - mean) / std);
+        using (GradMode.Set(false))
+        {
+            tensor.Uniform_(2 * lower - 1, 2 * upper - 1, generator);
+            tensor.Erfinv_();
+            tensor.Mul_(std * Math.Sqrt(2));
+            tensor.Add_(mean);
+            return tensor.Clamp_(a, b);
+        }
+    }
+
     public static Tensor Constant_(Tensor tensor, double value)
     {
         using (GradMode.Set(false)) return tensor.Fill_(value);

@@ -104,4 +104,23 @@ public class InitParityTests
         Assert.All(Enumerable.Range(0, 60).Where(i => values[i] != 0), i => Assert.Equal(normal[i], values[i]));
         Assert.Equal("Only tensors with 2 dimensions are supported", Assert.Throws<ArgumentException>(() => Init.Sparse_(Torch.Empty(4), 0.5)).Message);
     }
+
+    [Fact]
+    public void TruncNormal_MapsUniformDrawsThroughErfinv_WithinTheBounds()
+    {
+        var w = Init.TruncNormal_(Torch.Empty([20000], DType.Float64), mean: 1, std: 2, a: -1, b: 4, generator: new Generator(5));
+        var values = w.ToArray<double>();
+        Assert.All(values, v => Assert.InRange(v, -1, 4));
+        // PyTorch's steps on the same uniform draws: u in [2 cdf(-1) - 1, 2 cdf(1.5) - 1], x = mean + std sqrt(2) erfinv(u)
+        static double Cdf(double z) => 0.5 * (1 + Torch.FromArray(new[] { z / Math.Sqrt(2) }).Erf().Item<double>());
+        var u = Init.Uniform_(Torch.Empty([20000], DType.Float64), 2 * Cdf(-1) - 1, 2 * Cdf(1.5) - 1, new Generator(5));
+        var expected = (u.Erfinv() * (2 * Math.Sqrt(2)) + 1).Clamp(-1.0, 4.0).ToArray<double>();
+        Assert.Equal(expected, values);
+        // the truncated normal's mean: mean + std (phi(alpha) - phi(beta)) / (Phi(beta) - Phi(alpha)), alpha = -1, beta = 1.5
+        static double Phi(double z) => Math.Exp(-z * z / 2) / Math.Sqrt(2 * Math.PI);
+        double truncatedMean = 1 + 2 * (Phi(-1) - Phi(1.5)) / (Cdf(1.5) - Cdf(-1));
+        Assert.InRange(values.Average(), truncatedMean - 0.03, truncatedMean + 0.03);
+        Assert.Null(Init.TruncNormal_(Torch.Empty(3, 3).RequiresGrad_()).GradFn);
+        Assert.Equal("std must be positive, got 0", Assert.Throws<ArgumentException>(() => Init.TruncNormal_(Torch.Empty(3), std: 0)).Message);
+    }
 }
