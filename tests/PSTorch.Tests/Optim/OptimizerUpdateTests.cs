@@ -11,9 +11,9 @@ namespace PSTorch.Tests.Optim;
 /// </summary>
 public class OptimizerUpdateTests
 {
-    static readonly double[] Initial = [1.0, -2.0, 0.5, 1.5, -0.75, 0.25];
-    static readonly double[] Curvature = [1.0, 2.0, 0.5, 3.0, 1.5, 0.7];
-    static readonly double[] Offset = [0.3, -0.2, 0.1, -0.5, 0.25, 0.05];
+    internal static readonly double[] Initial = [1.0, -2.0, 0.5, 1.5, -0.75, 0.25];
+    internal static readonly double[] Curvature = [1.0, 2.0, 0.5, 3.0, 1.5, 0.7];
+    internal static readonly double[] Offset = [0.3, -0.2, 0.1, -0.5, 0.25, 0.05];
     const int Steps = 5;
 
     /// <summary>One step of the reference: updates p in place from gradient g at step t (1-based).</summary>
@@ -151,13 +151,13 @@ public class OptimizerUpdateTests
     public static TheoryData<string> CaseNames => new(Cases.Keys);
 
     /// <summary>A 2x3 parameter holding Initial in row-major order, contiguous or (transposed) strided.</summary>
-    static Parameter MakeParameter(DType dtype, bool contiguous)
+    internal static Parameter MakeParameter(DType dtype, bool contiguous)
     {
         var data = Torch.FromArray(Initial, [2, 3]).To(dtype);
         return new Parameter(contiguous ? data : data.T().Contiguous().T());
     }
 
-    static void LossOf(Parameter p) =>
+    internal static void LossOf(Parameter p) =>
         (p * p * Torch.FromArray(Curvature, [2, 3]).To(p.DType) * 0.5 + p * Torch.FromArray(Offset, [2, 3]).To(p.DType)).Sum().Backward();
 
     static double[] Expected(Case c)
