@@ -50,7 +50,7 @@ public abstract class Optimizer
     }
 
     /// <summary>Performs one optimisation step using the parameters' current .Grad.</summary>
-    public void Step()
+    public virtual void Step()
     {
         using var _ = GradMode.Set(false);
         foreach (var group in ParamGroups)
@@ -70,7 +70,7 @@ public abstract class Optimizer
     }
 
     /// <summary>Re-evaluates the loss with <paramref name="closure"/> (under grad mode) before stepping; returns that loss.</summary>
-    public Tensor Step(Func<Tensor> closure)
+    public virtual Tensor Step(Func<Tensor> closure)
     {
         Tensor loss;
         using (GradMode.Set(true)) loss = closure();

@@ -2,7 +2,7 @@ using Xunit;
 
 namespace PSTorch.Tests.PowerShell;
 
-/// <summary>New-Optimizer with NAdam, RAdam, Adamax, Rprop and ASGD: their options bind by reflection, and they step.</summary>
+/// <summary>New-Optimizer with NAdam, Rprop, ASGD and LBFGS: their options bind by reflection, and they step (LBFGS with a scriptblock closure).</summary>
 public class NewOptimizerVariantsTests(ModuleRunspace ps) : IClassFixture<ModuleRunspace>
 {
     object[] Run(string script) => ps.Invoke(script).Select(o => o.BaseObject).ToArray();
@@ -35,5 +35,22 @@ public class NewOptimizerVariantsTests(ModuleRunspace ps) : IClassFixture<Module
             $asgd = New-Optimizer ASGD $model -Lambd 0.01 -T0 5 -Alpha 0.5
             $asgd.ParamGroups[0]['lambd']; $asgd.ParamGroups[0]['t0']; $asgd.ParamGroups[0]['alpha']");
         Assert.Equal([1.3, 1e-5, 0.01, 5.0, 0.5], r);
+    }
+
+    [Fact]
+    public void NewOptimizerLBFGS_StepsWithAScriptBlockClosure()
+    {
+        var r = Run(@"
+            Set-TorchSeed 3
+            $model = New-Layer Linear 2,1
+            $x = New-Tensor -Randn -Shape 8,2
+            $y = $x.Sum(1, $true)
+            $lossFn = New-LossFunction MSELoss
+            $opt = New-Optimizer LBFGS $model -LineSearchFn strong_wolfe -MaxIter 50 -HistorySize 10
+            $opt.ParamGroups[0]['line_search_fn']; $opt.ParamGroups[0]['max_eval']
+            $first = $opt.Step({ $opt.ZeroGrad(); $loss = $lossFn.Call($model.Call($x), $y); $loss.Backward(); $loss })
+            $first.Item() -gt 0.01
+            $lossFn.Call($model.Call($x), $y).Item() -lt 1e-8");
+        Assert.Equal(["strong_wolfe", 62, true, true], r);
     }
 }
