@@ -5,7 +5,7 @@ namespace PSTorch.Ops;
 
 /// <summary>
 /// The distributions PyTorch draws by transforming uniform or normal draws (exponential_, geometric_, cauchy_,
-/// log_normal_, random_() over a dtype's whole range) and torch.multinomial. Every transform is a composition of
+/// log_normal_, random_() over a dtype's whole range), torch.multinomial and torch.poisson. Every transform is a composition of
 /// device ops on float64 draws, so it runs wherever the tensor lives and is reproducible through the Generator.
 /// </summary>
 internal static class RandomDistributions
@@ -124,7 +124,8 @@ internal static class RandomDistributions
         Tensor samples;
         if (gumbel)
         {
-            var keys = rows / Exponential(Torch.EmptyLike(rows), 1, generator);
+            // A zero weight keys -1, below every positive key, also when its exponential draw is 0 (0 / 0 would be NaN)
+            var keys = (rows / Exponential(Torch.EmptyLike(rows), 1, generator)).MaskedFill(rows.Eq(0), -1);
             samples = numSamples == 1 ? keys.Argmax(-1, keepDim: true) : keys.Topk(numSamples, -1).Indices;
         }
         else
@@ -136,5 +137,69 @@ internal static class RandomDistributions
             samples = Torch.Searchsorted(cdf, OpenAtZero([rows.ShapeRef[0], numSamples], rows.Device, generator));
         }
         return probs.NDim == 1 ? samples.Squeeze(0) : samples;
+    }
+
+    /// <summary>Rates below this are drawn by multiplying uniforms (Knuth); from it on by transformed rejection (PTRS).</summary>
+    const double PoissonRejectionRate = 10;
+
+    /// <summary>
+    /// torch.poisson: one Poisson draw per rate. Small rates count how many uniforms multiply to more than exp(-rate);
+    /// larger rates use Hörmann's transformed rejection with squeeze (PTRS), redrawn until every element is accepted.
+    /// Every round draws a fresh uniform tensor, so the draws follow the Generator.
+    /// </summary>
+    public static Tensor Poisson(Tensor rates, Generator? generator)
+    {
+        RandomFill.CheckFloating(rates, "poisson_cpu");
+        using var noGrad = GradMode.Set(false);
+        var lambda = rates.Detach().To(DType.Float64);
+        if (lambda.Lt(0).LogicalOr(lambda.IsNan()).Any().Item<bool>())
+            throw new ArgumentException("invalid Poisson rate, expected rate to be non-negative");
+        var shape = lambda.ShapeRef;
+        var small = lambda.Lt(PoissonRejectionRate);
+
+        var counts = Torch.ZerosLike(lambda);
+        var limit = lambda.Neg().Exp();
+        var product = Torch.OnesLike(lambda);
+        for (var active = small; active.Any().Item<bool>();)
+        {
+            product = product * OpenAtZero(shape, lambda.Device, generator);
+            active = active.LogicalAnd(product.Gt(limit));
+            counts = counts + active.To(DType.Float64);
+        }
+
+        var pending = small.LogicalNot();
+        if (pending.Any().Item<bool>())
+        {
+            var rate = lambda.ClampMin(PoissonRejectionRate);
+            var logRate = rate.Log();
+            var b = rate.Sqrt() * 2.53 + 0.931;
+            var a = b * 0.02483 - 0.059;
+            var logInverseAlpha = (1.1328 / (b - 3.4) + 1.1239).Log();
+            var squeeze = 0.9277 - 3.6224 / (b - 2);
+            while (pending.Any().Item<bool>())
+            {
+                var u = OpenAtZero(shape, lambda.Device, generator) - 0.5;
+                var v = OpenAtZero(shape, lambda.Device, generator);
+                var us = 0.5 - u.Abs();
+                var k = ((2 * a / us + b) * u + rate + 0.43).Floor();
+                var quick = us.Ge(0.07).LogicalAnd(v.Le(squeeze));
+                var rejected = k.Lt(0).LogicalOr(us.Lt(0.013).LogicalAnd(v.Gt(us)));
+                var accepted = (v.Log() + logInverseAlpha - (a / (us * us) + b).Log()).Le(k * logRate - rate - LogFactorial(k));
+                var take = pending.LogicalAnd(quick.LogicalOr(rejected.LogicalNot().LogicalAnd(accepted)));
+                counts = Torch.Where(take, k, counts);
+                pending = pending.LogicalAnd(take.LogicalNot());
+            }
+        }
+        return counts.To(rates.DType);
+    }
+
+    /// <summary>log(k!) = lgamma(k + 1): Stirling's series at k + 7 (error below 1e-9), stepped down by six logarithms.</summary>
+    static Tensor LogFactorial(Tensor k)
+    {
+        var z = k + 7;
+        var stirling = (z - 0.5) * z.Log() - z + 0.5 * Math.Log(2 * Math.PI)
+                       + 1 / (12 * z) - 1 / (360 * z.Pow(3L)) + 1 / (1260 * z.Pow(5L));
+        for (int step = 1; step <= 6; step++) stirling = stirling - (k + step).Log();
+        return stirling;
     }
 }

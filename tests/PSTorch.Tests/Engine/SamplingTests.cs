@@ -4,7 +4,7 @@ using Xunit;
 namespace PSTorch.Tests.Engine;
 
 /// <summary>
-/// multinomial and the transformed distributions (exponential_, geometric_, cauchy_, log_normal_, random_()):
+/// multinomial, poisson and the transformed distributions (exponential_, geometric_, cauchy_, log_normal_, random_()):
 /// support, moments within generous bounds at fixed seeds, reproducibility through a Generator, and errors.
 /// </summary>
 public class SamplingTests
@@ -97,6 +97,7 @@ public class SamplingTests
             g => Torch.Empty([64], DType.Int64).Random_(g),
             g => Torch.Multinomial(Torch.Ones(3, 10), 6, false, g),
             g => Torch.Multinomial(Torch.Ones(3, 10), 40, true, g),
+            g => Torch.Poisson(TensorAssert.Doubles([0.5, 3, 12, 400]).Repeat(16), g),
         ];
         foreach (var draw in draws)
         {
@@ -197,5 +198,41 @@ public class SamplingTests
         Assert.Equal("log_normal_ expects std > 0.0, but found std=0", Assert.Throws<ArgumentException>(() => Torch.Empty(2).LogNormal_(0, 0)).Message);
         Assert.Equal("\"exponential_cpu\" not implemented for 'Long'", Assert.Throws<NotSupportedException>(() => Torch.Zeros([2], DType.Int64).Exponential_()).Message);
         Assert.Throws<InvalidOperationException>(() => Torch.Zeros([2], requiresGrad: true).Exponential_());
+    }
+
+    [Theory]
+    [InlineData(0.5)]
+    [InlineData(4.0)]
+    [InlineData(9.9)]
+    [InlineData(10.0)]
+    [InlineData(35.0)]
+    [InlineData(2500.0)]
+    public void PoissonHasMeanAndVarianceOfItsRate(double rate)
+    {
+        var t = Torch.Poisson(Torch.Full([100_000], rate, DType.Float32), new Generator(14));
+        Assert.Equal(DType.Float32, t.DType);
+        var v = Values(t);
+        Assert.All(v, x => Assert.True(x >= 0 && x == Math.Floor(x)));
+        var (mean, variance) = Moments(v);
+        Assert.InRange(mean, rate - 0.02 * Math.Sqrt(rate) - 1e-9, rate + 0.02 * Math.Sqrt(rate));
+        Assert.InRange(variance, 0.97 * rate, 1.03 * rate);
+        // the probability of the mode's neighbourhood: P(X = floor(rate)) against the exact mass
+        long mode = (long)Math.Floor(rate);
+        double logMass = -rate + mode * Math.Log(rate) - Enumerable.Range(1, (int)mode).Sum(i => Math.Log(i));
+        Assert.InRange(v.Count(x => x == mode) / 1e5, Math.Exp(logMass) - 0.006, Math.Exp(logMass) + 0.006);
+    }
+
+    [Fact]
+    public void PoissonOfMixedRatesKeepsShapeAndZeros()
+    {
+        var rates = TensorAssert.Doubles([0, 2, 0, 50, 7, 1000], 2, 3).T();
+        var draws = Torch.Poisson(rates, new Generator(15));
+        Assert.Equal(new long[] { 3, 2 }, draws.Shape);
+        Assert.Equal(0, draws[0, 0].Item<double>());
+        Assert.Equal(0, draws[2, 0].Item<double>());
+        Assert.InRange(draws[2, 1].Item<double>(), 850, 1150);
+        Assert.Equal("invalid Poisson rate, expected rate to be non-negative",
+            Assert.Throws<ArgumentException>(() => Torch.Poisson(TensorAssert.Doubles([1, -1]))).Message);
+        Assert.Throws<NotSupportedException>(() => Torch.Poisson(TensorAssert.Longs([1, 2])));
     }
 }
