@@ -1,5 +1,6 @@
 using PSTorch.Autograd;
 using PSTorch.Backends;
+using PSTorch.Ops;
 
 namespace PSTorch;
 
@@ -54,6 +55,8 @@ public partial class Tensor
         using (GradMode.Set(false)) return Torch.Where(Eq(0), values, Gt(0).To(DType));
     }
 
+    public Tensor Heaviside_(Tensor values) => CompositeInPlace.Assign(this, t => t.Heaviside(values), values);
+
     /// <summary>
     /// renorm(p, dim, maxnorm): every slice along dim whose p-norm exceeds maxnorm scaled down to norm maxnorm
     /// (by maxnorm / (norm + 1e-7), as PyTorch does).
@@ -68,6 +71,8 @@ public partial class Tensor
         return this * Torch.Where(norm.Gt(maxnorm), maxnorm / (norm + 1e-7), Torch.OnesLike(norm));
     }
 
+    public Tensor Renorm_(double p, int dim, double maxnorm) => CompositeInPlace.Assign(this, t => t.Renorm(p, dim, maxnorm));
+
     /// <summary>index_fill(dim, index, value): the slices at index along dim set to value.</summary>
     public Tensor IndexFill(int dim, Tensor index, double value) => Ops.Indexing.IndexFill(this, dim, index, value, inPlace: false);
 
@@ -81,4 +86,7 @@ public partial class Tensor
     /// <summary>scatter_reduce(dim, index, src, reduce, includeSelf) for reduce "sum" and "mean".</summary>
     public Tensor ScatterReduce(int dim, Tensor index, Tensor src, string reduce, bool includeSelf = true) =>
         Ops.Indexing.ScatterReduce(this, dim, index, src, reduce, includeSelf);
+
+    public Tensor ScatterReduce_(int dim, Tensor index, Tensor src, string reduce, bool includeSelf = true) =>
+        CompositeInPlace.Assign(this, t => t.ScatterReduce(dim, index, src, reduce, includeSelf), src);
 }

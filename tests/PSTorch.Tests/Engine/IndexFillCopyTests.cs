@@ -116,6 +116,9 @@ public class IndexFillCopyTests
                 expected[r * 4 + c] = reduce == "sum" ? hits.Sum() : hits.Average();
             }
         TensorAssert.Close(expected, self.ScatterReduce(1, index, src, reduce, includeSelf), 1e-12);
+        var target = self.Clone();
+        Assert.Same(target, target.ScatterReduce_(1, index, src, reduce, includeSelf));
+        TensorAssert.Close(expected, target, 1e-12);
         var leaf = TensorAssert.Leaf([.. selfValues], 2, 4);
         Assert.True(Torch.GradCheck(t => Torch.ScatterReduce(t[0], 1, index, t[1], reduce, includeSelf), [leaf, src.Clone().RequiresGrad_()]));
     }

@@ -69,6 +69,9 @@ public class RearrangingTests
         var x = TensorAssert.Doubles([-1.5, 0, 2, 0]);
         TensorAssert.Close([0, 0.5, 1, 7], x.Heaviside(TensorAssert.Doubles([0.5, 0.5, 0.5, 7])));
         TensorAssert.Close([0, 0.25, 1, 0.25], Torch.Heaviside(x, Torch.Scalar(0.25).To(DType.Float64)));
+        var target = x.Clone();
+        Assert.Same(target, target.Heaviside_(TensorAssert.Doubles([3])));
+        TensorAssert.Close([0, 3, 1, 3], target);
         var ints = TensorAssert.Longs([-3, 0, 5]).Heaviside(TensorAssert.Longs([9]));
         Assert.Equal(DType.Int64, ints.DType);
         Assert.Equal(new long[] { 0, 9, 1 }, ints.ToArray<long>());

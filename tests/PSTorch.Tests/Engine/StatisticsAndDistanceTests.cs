@@ -163,6 +163,10 @@ public class StatisticsAndDistanceTests
         TensorAssert.Close([3 / (7 + 1e-7), 4 / (7 + 1e-7), 0.3, 0.4, 6 / (14 + 1e-7), 8 / (14 + 1e-7)], x.Renorm(1, 0, 1), 1e-12);
         var leaf = TensorAssert.Leaf([3, 4, 0.3, 0.4, 6, 8], 3, 2);
         Assert.True(Torch.GradCheck(t => t[0].Renorm(2, 0, 1), [leaf]));
+        var inPlace = TensorAssert.Doubles([3, 4, 0.3, 0.4, 6, 8], 3, 2);
+        Assert.Same(inPlace, inPlace.Renorm_(2, 0, 1));
+        Assert.True(inPlace.AllClose(x.Renorm(2, 0, 1), 0, 0));
+        Assert.True(Torch.GradCheck(t => (t[0] * 1).Renorm_(2, 1, 3), [leaf]));
         Assert.Equal("renorm: non-positive-norm not supported", Assert.Throws<ArgumentException>(() => x.Renorm(0, 0, 1)).Message);
         Assert.Equal("renorm: expected maxnorm to be >= 0 but got -1", Assert.Throws<ArgumentException>(() => x.Renorm(2, 0, -1)).Message);
     }
