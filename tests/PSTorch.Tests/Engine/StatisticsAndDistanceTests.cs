@@ -125,6 +125,16 @@ public class StatisticsAndDistanceTests
     }
 
     [Fact]
+    public void CdistGradientIsZeroAtZeroDistance()
+    {
+        var x = TensorAssert.Leaf([1, 2, 3, 5], 2, 2);
+        Torch.Cdist(x, x.Detach()).Sum().Backward();
+        var d = Math.Sqrt(4 + 9);
+        // only the off-diagonal distances (between different rows) pull on x
+        TensorAssert.Close([-2 / d, -3 / d, 2 / d, 3 / d], x.Grad!, 1e-12);
+    }
+
+    [Fact]
     public void CdistRejectsBadArguments()
     {
         Assert.Equal("X1 and X2 must have the same number of columns. X1: 3 X2: 4",
