@@ -11,13 +11,13 @@ internal static class RandomFill
 {
     public static Generator Resolve(Generator? generator) => generator ?? Torch.DefaultGenerator;
 
-    static void CheckWritable(Tensor t)
+    internal static void CheckWritable(Tensor t)
     {
         if (GradMode.IsEnabled && t.IsLeaf && t.RequiresGrad)
             throw new InvalidOperationException("a leaf Variable that requires grad is being used in an in-place operation.");
     }
 
-    static void CheckFloating(Tensor t, string kernel)
+    internal static void CheckFloating(Tensor t, string kernel)
     {
         if (!t.DType.IsFloatingPoint())
             throw new NotSupportedException($"\"{kernel}\" not implemented for '{t.DType.LegacyName()}'");
