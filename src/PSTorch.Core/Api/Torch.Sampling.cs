@@ -12,6 +12,18 @@ public static partial class Torch
     public static Tensor Moveaxis(Tensor input, int source, int destination) => input.Moveaxis(source, destination);
     public static Tensor TakeAlongDim(Tensor input, Tensor indices, int? dim = null) => input.TakeAlongDim(indices, dim);
     public static Tensor Argwhere(Tensor input) => input.Argwhere();
+
+    public static Tensor Nonzero(Tensor input) => input.Nonzero();
+
+    /// <summary>
+    /// where(condition) = nonzero(condition, as_tuple=True): one int64 tensor of coordinates per dimension (a 0-d
+    /// condition counts as one dimension), ready to index with.
+    /// </summary>
+    public static Tensor[] Where(Tensor condition)
+    {
+        var coordinates = (condition.NDim == 0 ? condition.View(1) : condition).Nonzero();
+        return Enumerable.Range(0, (int)coordinates.Size(1)).Select(d => coordinates.Select(1, d).Contiguous()).ToArray();
+    }
     public static Tensor Heaviside(Tensor input, Tensor values) => input.Heaviside(values);
     public static Tensor Renorm(Tensor input, double p, int dim, double maxnorm) => input.Renorm(p, dim, maxnorm);
     public static Tensor IndexFill(Tensor input, int dim, Tensor index, double value) => input.IndexFill(dim, index, value);

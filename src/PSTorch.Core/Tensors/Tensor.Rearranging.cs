@@ -40,12 +40,15 @@ public partial class Tensor
         return Expand(broadcast).Gather(d, indices.Expand(indexShape));
     }
 
-    /// <summary>argwhere(): the coordinates of the nonzero elements, one row each, in row-major order (int64 [count, ndim]).</summary>
-    public Tensor Argwhere()
+    /// <summary>nonzero(): the coordinates of the nonzero elements, one row each, in row-major order (int64 [count, ndim]).</summary>
+    public Tensor Nonzero()
     {
         var mask = DType == DType.Bool ? Contiguous() : Ne(0);
         return Backend.For(mask).Nonzero(mask);
     }
+
+    /// <summary>argwhere(): the same as <see cref="Nonzero"/>.</summary>
+    public Tensor Argwhere() => Nonzero();
 
     /// <summary>heaviside(values): 0 where negative, 1 where positive, values where zero; not differentiable.</summary>
     public Tensor Heaviside(Tensor values)

@@ -32,7 +32,8 @@ public partial class Tensor
     {
         long numel = Numel();
         var result = new long[target.Length];
-        if (numel == 0) return Shapes.ContiguousStrides(target);
+        // a 0-d tensor's one element views as any all-ones shape
+        if (numel == 0 || shape.Length == 0) return Shapes.ContiguousStrides(target);
         int viewD = target.Length - 1;
         long chunkBase = strides.Length > 0 ? strides[^1] : 1;
         long tensorNumel = 1, viewNumel = 1;

@@ -121,4 +121,29 @@ public class RearrangingTests
         Assert.Equal("row must be non-negative, got-1", Assert.Throws<ArgumentException>(() => Torch.TrilIndices(-1, 2)).Message);
         Assert.Equal("col must be non-negative, got-2", Assert.Throws<ArgumentException>(() => Torch.TriuIndices(1, -2)).Message);
     }
+
+    [Fact]
+    public void NonzeroAndWhereOfACondition_GiveTheCoordinates()
+    {
+        var x = Torch.NewTensor(new[,] { { 0.0, 2.0, 0.0 }, { -1.0, 0.0, 3.0 } }).To(DType.Float64);
+        Assert.Equal(new long[] { 0, 1, 1, 0, 1, 2 }, x.Nonzero().ToArray<long>());
+        Assert.Equal(new long[] { 3, 2 }, Torch.Nonzero(x).Shape);
+        var (rows, cols) = (Torch.Where(x > 0)[0], Torch.Where(x > 0)[1]);
+        Assert.Equal(new long[] { 0, 1 }, rows.ToArray<long>());
+        Assert.Equal(new long[] { 1, 2 }, cols.ToArray<long>());
+        Assert.Equal(new[] { 2.0, 3.0 }, x.Index(Torch.Where(x > 0)).ToArray<double>());
+        Assert.Equal(new long[] { 0 }, Assert.Single(Torch.Where(Torch.NewTensor(true))).ToArray<long>());
+        Assert.Equal(new long[] { 0, 2 }, Torch.Nonzero(Torch.Zeros(0, 2)).Shape);
+    }
+
+    [Fact]
+    public void AZeroDimTensor_ViewsAsOneElement_SharingItsStorage()
+    {
+        var scalar = Torch.NewTensor(3.0);
+        var v = scalar.View(-1);
+        Assert.Equal(new long[] { 1 }, v.Shape);
+        v[0] = 5;
+        Assert.Equal(5f, scalar.Item<float>());
+        Assert.Equal(new long[] { 1, 1 }, scalar.Reshape(1, 1).Shape);
+    }
 }
