@@ -9,7 +9,7 @@ namespace PSTorch.Tests.Optim;
 /// Each optimizer and option against a reference written from the algorithm boxes of PyTorch's documentation,
 /// in plain double arithmetic per element, on the loss sum(c p^2 / 2 + d p) (gradient c p + d).
 /// </summary>
-public class OptimizerUpdateTests
+public partial class OptimizerUpdateTests
 {
     internal static readonly double[] Initial = [1.0, -2.0, 0.5, 1.5, -0.75, 0.25];
     internal static readonly double[] Curvature = [1.0, 2.0, 0.5, 3.0, 1.5, 0.7];
@@ -19,7 +19,8 @@ public class OptimizerUpdateTests
     /// <summary>One step of the reference: updates p in place from gradient g at step t (1-based).</summary>
     delegate void ReferenceStep(double[] p, double[] g, int t);
 
-    sealed record Case(Func<Parameter, Optimizer> Create, Func<ReferenceStep> Reference);
+    /// <summary>An optimizer and its reference, compared over <paramref name="StepCount"/> steps.</summary>
+    sealed record Case(Func<Parameter, Optimizer> Create, Func<ReferenceStep> Reference, int StepCount = Steps);
 
     static double[] Zeros() => new double[Initial.Length];
 
@@ -120,7 +121,7 @@ public class OptimizerUpdateTests
         };
     }
 
-    static readonly Dictionary<string, Case> Cases = new()
+    static readonly Dictionary<string, Case> Cases = new Dictionary<string, Case>
     {
         ["sgd"] = new(p => new SGD([p], lr: 0.1), () => Sgd(0.1)),
         ["sgd-momentum"] = new(p => new SGD([p], lr: 0.1, momentum: 0.9), () => Sgd(0.1, momentum: 0.9)),
@@ -146,7 +147,7 @@ public class OptimizerUpdateTests
         ["rmsprop-momentum"] = new(p => new RMSprop([p], lr: 0.01, momentum: 0.8), () => RmsProp(0.01, momentum: 0.8)),
         ["rmsprop-all"] = new(p => new RMSprop([p], lr: 0.02, alpha: 0.8, eps: 1e-4, weightDecay: 0.1, momentum: 0.5, centered: true),
             () => RmsProp(0.02, 0.8, 1e-4, 0.1, 0.5, true)),
-    };
+    }.Concat(NewerOptimizerCases()).ToDictionary();
 
     public static TheoryData<string> CaseNames => new(Cases.Keys);
 
@@ -164,20 +165,24 @@ public class OptimizerUpdateTests
     {
         var p = (double[])Initial.Clone();
         var step = c.Reference();
-        for (int t = 1; t <= Steps; t++)
+        for (int t = 1; t <= c.StepCount; t++)
             step(p, p.Select((x, i) => Curvature[i] * x + Offset[i]).ToArray(), t);
         return p;
     }
 
-    static double[] Run(Case c, Parameter p, int steps)
+    static void TakeSteps(Optimizer opt, Parameter p, int steps)
     {
-        var opt = c.Create(p);
         for (int t = 0; t < steps; t++)
         {
             opt.ZeroGrad();
             LossOf(p);
             opt.Step();
         }
+    }
+
+    static double[] Run(Case c, Parameter p, int steps)
+    {
+        TakeSteps(c.Create(p), p, steps);
         return p.To(DType.Float64).ToArray<double>();
     }
 
@@ -186,9 +191,9 @@ public class OptimizerUpdateTests
     public void MatchesTheDocumentedUpdateInFloat64(string name)
     {
         var expected = Expected(Cases[name]);
-        var actual = Run(Cases[name], MakeParameter(DType.Float64, contiguous: true), Steps);
+        var actual = Run(Cases[name], MakeParameter(DType.Float64, contiguous: true), Cases[name].StepCount);
         Assert.NotEqual(Initial, expected);
-        for (int i = 0; i < expected.Length; i++) Assert.Equal(expected[i], actual[i], 1e-6);
+        for (int i = 0; i < expected.Length; i++) Assert.Equal(expected[i], actual[i], 1e-10);
     }
 
     [Theory]
@@ -198,8 +203,8 @@ public class OptimizerUpdateTests
         var expected = Expected(Cases[name]);
         var p = MakeParameter(DType.Float64, contiguous: false);
         Assert.False(p.IsContiguous());
-        var actual = Run(Cases[name], p, Steps);
-        for (int i = 0; i < expected.Length; i++) Assert.Equal(expected[i], actual[i], 1e-6);
+        var actual = Run(Cases[name], p, Cases[name].StepCount);
+        for (int i = 0; i < expected.Length; i++) Assert.Equal(expected[i], actual[i], 1e-10);
     }
 
     [Theory]
@@ -208,7 +213,7 @@ public class OptimizerUpdateTests
     {
         var expected = Expected(Cases[name]);
         var p = MakeParameter(DType.Float32, contiguous: true);
-        var actual = Run(Cases[name], p, Steps);
+        var actual = Run(Cases[name], p, Cases[name].StepCount);
         Assert.Equal(DType.Float32, p.DType);
         for (int i = 0; i < expected.Length; i++) Assert.Equal(expected[i], actual[i], 1e-4);
     }
@@ -223,15 +228,15 @@ public class OptimizerUpdateTests
 
         var p = MakeParameter(DType.Float64, contiguous: true);
         var opt = c.Create(p);
-        for (int t = 0; t < first; t++) { opt.ZeroGrad(); LossOf(p); opt.Step(); }
+        TakeSteps(opt, p, first);
         var saved = opt.StateDict();
         // Stepping the old optimizer further must not change what was saved.
-        opt.ZeroGrad(); LossOf(p); opt.Step();
+        TakeSteps(opt, p, 1);
 
         var resumed = new Parameter(Torch.FromArray(Run(c, MakeParameter(DType.Float64, contiguous: true), first), [2, 3]));
         var fresh = c.Create(resumed);
         fresh.LoadStateDict(saved);
-        for (int t = first; t < total; t++) { fresh.ZeroGrad(); LossOf(resumed); fresh.Step(); }
+        TakeSteps(fresh, resumed, total - first);
         Assert.Equal(straight, resumed.ToArray<double>());
     }
 
@@ -240,7 +245,7 @@ public class OptimizerUpdateTests
     {
         var p = MakeParameter(DType.Float64, contiguous: true);
         var opt = new Adam([p], lr: 0.1, betas: (0.8, 0.5), amsgrad: true);
-        for (int t = 0; t < Steps; t++) { opt.ZeroGrad(); LossOf(p); opt.Step(); }
+        TakeSteps(opt, p, Steps);
         var state = opt.State[p];
         Assert.Equal(5L, state["step"]);
         var v = ((Tensor)state["exp_avg_sq"]).ToArray<double>();
