@@ -8,6 +8,7 @@ namespace PSTorch.Tests.NN;
 /// torch.nn.init's bounds and standard deviations (torch/nn/init.py): each initialiser draws exactly what
 /// uniform_/normal_ draw with the bound PyTorch computes, from the same generator state.
 /// </summary>
+[Collection("DefaultGenerator")]
 public class InitParityTests
 {
     [Theory]
