@@ -72,7 +72,7 @@ public sealed class Checkpoint
     public string? Path { get; private set; }
 
     /// <summary>How many tensors the file holds: model tensors plus optimizer state tensors.</summary>
-    public int TensorCount => Model.Count + (Optimizer?.State.Values.Sum(s => s.Values.Count(v => v is Tensor)) ?? 0);
+    public int TensorCount => Model.Count + (Optimizer?.State.Values.Sum(s => s.Values.Sum(v => v switch { Tensor => 1, Tensor[] list => list.Length, _ => 0 })) ?? 0);
 
     /// <summary>
     /// Takes a snapshot of the training state: tensors are cloned, so later training steps do not change it.
@@ -120,7 +120,8 @@ public sealed class Checkpoint
         if (Optimizer != null)
             foreach (var (index, state) in Optimizer.State.OrderBy(kv => kv.Key))
                 foreach (var (key, value) in state)
-                    if (value is Tensor t) tensors.Add(new($"{OptimizerStatePrefix}{index.ToString(CultureInfo.InvariantCulture)}.{key}", t));
+                    foreach (var (name, t) in StateTensors(key, value))
+                        tensors.Add(new($"{OptimizerStatePrefix}{index.ToString(CultureInfo.InvariantCulture)}.{name}", t));
 
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal)
         {
@@ -260,7 +261,21 @@ public sealed class Checkpoint
     // ---------------------------------------------------------------- JSON forms
 
     static Dictionary<long, Dictionary<string, Tensor>> TensorStateOf(OptimizerStateDict state) =>
-        state.State.ToDictionary(kv => kv.Key, kv => kv.Value.Where(v => v.Value is Tensor).ToDictionary(v => v.Key, v => (Tensor)v.Value));
+        state.State.ToDictionary(kv => kv.Key, kv => kv.Value.SelectMany(v => StateTensors(v.Key, v.Value)).ToDictionary(t => t.Name, t => t.Tensor));
+
+    /// <summary>
+    /// The tensors one optimizer state value stores under its key: a tensor as "key", a list of tensors (LBFGS's
+    /// history) as "key.0", "key.1", ..., with the list's length in the JSON (<see cref="TensorListKey"/>).
+    /// </summary>
+    static IEnumerable<(string Name, Tensor Tensor)> StateTensors(string key, object value) => value switch
+    {
+        Tensor t => [(key, t)],
+        Tensor[] list => list.Select((t, i) => ($"{key}.{i.ToString(CultureInfo.InvariantCulture)}", t)),
+        _ => [],
+    };
+
+    /// <summary>The JSON stand-in for a list of tensors in the optimizer state: {"tensor_list": length}.</summary>
+    const string TensorListKey = "tensor_list";
 
     static string OptimizerJson(string type, OptimizerStateDict state) => WriteJson(json =>
     {
@@ -277,7 +292,13 @@ public sealed class Checkpoint
             {
                 if (value is Tensor) continue;
                 json.WritePropertyName(key);
-                JsonValues.Write(json, value, $"optimizer state '{key}' of parameter {index}");
+                if (value is Tensor[] list)
+                {
+                    json.WriteStartObject();
+                    json.WriteNumber(TensorListKey, list.Length);
+                    json.WriteEndObject();
+                }
+                else JsonValues.Write(json, value, $"optimizer state '{key}' of parameter {index}");
             }
             json.WriteEndObject();
         }
@@ -336,10 +357,26 @@ public sealed class Checkpoint
                 state[index] = (values as Dictionary<string, object?> ?? throw new InvalidDataException($"the optimizer state of parameter {index} is not an object"))
                     .ToDictionary(kv => kv.Key, kv => kv.Value!);
             }
+        var listed = new HashSet<(long, string)>();
+        foreach (var (index, s) in state)
+            foreach (var (key, value) in s.ToList())
+            {
+                if (value is not Dictionary<string, object?> { Count: 1 } marker || !marker.TryGetValue(TensorListKey, out var length) || length is not long n) continue;
+                var list = new Tensor[n];
+                for (int i = 0; i < n; i++)
+                {
+                    var name = $"{key}.{i.ToString(CultureInfo.InvariantCulture)}";
+                    list[i] = tensors.GetValueOrDefault(index)?.GetValueOrDefault(name)
+                        ?? throw new InvalidDataException($"the optimizer state '{key}' of parameter {index} lists {n} tensors but tensor {i} is missing");
+                    listed.Add((index, name));
+                }
+                s[key] = list;
+            }
         foreach (var (index, values) in tensors)
         {
             if (!state.TryGetValue(index, out var s)) state[index] = s = [];
-            foreach (var (key, tensor) in values) s[key] = tensor;
+            foreach (var (key, tensor) in values)
+                if (!listed.Contains((index, key))) s[key] = tensor;
         }
         return (type, new OptimizerStateDict(state, groups));
     }

@@ -138,7 +138,7 @@ public abstract class Optimizer
             {
                 // PyTorch's state holds only the parameters a step gave state (none for SGD without momentum)
                 if (State.TryGetValue(p, out var s) && s.Count > 0)
-                    state[index] = s.ToDictionary(kv => kv.Key, kv => kv.Value is Tensor t ? t.Detach().Clone() : kv.Value);
+                    state[index] = s.ToDictionary(kv => kv.Key, kv => CopyOf(kv.Value, null));
                 ids.Add(index++);
             }
             var options = g.Options.ToDictionary(kv => kv.Key, kv => kv.Value);
@@ -168,7 +168,7 @@ public abstract class Optimizer
         foreach (var (id, s) in stateDict.State)
         {
             if (!byIndex.TryGetValue(id, out var p)) throw new ArgumentException($"loaded state dict has state for unknown parameter index {id}");
-            State[p] = s.ToDictionary(kv => kv.Key, kv => kv.Value is Tensor t ? t.Detach().To(p.Device).Clone() : kv.Value);
+            State[p] = s.ToDictionary(kv => kv.Key, kv => CopyOf(kv.Value, p.Device));
         }
     }
 
@@ -193,6 +193,14 @@ public abstract class Optimizer
         ValueTuple<double, double> t => $"({Format(t.Item1)}, {Format(t.Item2)})",
         null => "None",
         _ => v.ToString() ?? "",
+    };
+
+    /// <summary>A state value detached from the live state: tensors (and lists of them, as LBFGS's history) cloned, on <paramref name="device"/> when given.</summary>
+    static object CopyOf(object value, Device? device) => value switch
+    {
+        Tensor t => (device is { } d ? t.Detach().To(d) : t.Detach()).Clone(),
+        Tensor[] list => list.Select(t => (Tensor)CopyOf(t, device)).ToArray(),
+        _ => value,
     };
 }
 

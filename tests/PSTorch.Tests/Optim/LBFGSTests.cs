@@ -1,4 +1,5 @@
 using PSTorch;
+using PSTorch.IO;
 using PSTorch.NN;
 using PSTorch.Optim;
 using Xunit;
@@ -161,6 +162,45 @@ public class LBFGSTests
         fresh.Step(Closure(fresh, resumed));
         fresh.Step(Closure(fresh, resumed));
         Assert.Equal(straightP.ToArray<double>(), resumed.ToArray<double>());
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("strong_wolfe")]
+    public void CheckpointFileRoundTripContinuesBitIdentically(string? lineSearchFn)
+    {
+        var straightModel = new Linear(3, 2);
+        var straightP = straightModel.Weight;
+        straightP.Data.Copy_(Torch.FromArray(Initial, [2, 3]));
+        var straight = new LBFGS([straightP], lr: 0.5, maxIter: 2, historySize: 3, lineSearchFn: lineSearchFn);
+        for (int i = 0; i < 3; i++) straight.Step(Closure(straight, straightP));
+
+        var model = new Linear(3, 2);
+        model.Weight.Data.Copy_(Torch.FromArray(Initial, [2, 3]));
+        model.Bias!.Data.Copy_(straightModel.Bias!);
+        var opt = new LBFGS([model.Weight], lr: 0.5, maxIter: 2, historySize: 3, lineSearchFn: lineSearchFn);
+        opt.Step(Closure(opt, model.Weight));
+        opt.Step(Closure(opt, model.Weight));
+        Assert.NotEmpty((Tensor[])opt.StateDict().State[0]["old_dirs"]);
+        var path = Path.Combine(Path.GetTempPath(), $"pstorch-lbfgs-{Guid.NewGuid():N}.safetensors");
+        try
+        {
+            var checkpoint = Checkpoint.Capture(model, opt);
+            checkpoint.Save(path);
+            opt.Step(Closure(opt, model.Weight)); // the saved file does not follow the live optimizer
+
+            var loaded = Checkpoint.Load(path);
+            Assert.Equal(checkpoint.TensorCount, loaded.TensorCount);
+            var resumedModel = new Linear(3, 2);
+            var fresh = new LBFGS([resumedModel.Weight], lr: 0.5, maxIter: 2, historySize: 3, lineSearchFn: lineSearchFn);
+            loaded.Restore(resumedModel, fresh);
+            fresh.Step(Closure(fresh, resumedModel.Weight));
+            Assert.Equal(straightP.ToArray<float>(), resumedModel.Weight.ToArray<float>());
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 
     [Fact]
