@@ -129,3 +129,66 @@ public class TransformerEncoder : Module
 
     public Tensor Call(Tensor src, Tensor? mask, Tensor? srcKeyPaddingMask = null, bool isCausal = false) => Forward(src, mask, srcKeyPaddingMask, isCausal);
 }
+
+/// <summary>
+/// torch.nn.Transformer: an encoder (num_encoder_layers encoder layers and a final LayerNorm) over src whose output is
+/// the memory a decoder (num_decoder_layers decoder layers and a final LayerNorm) attends to from tgt. Every parameter
+/// with more than one dimension is then re-drawn xavier_uniform, as PyTorch's _reset_parameters.
+/// </summary>
+public class Transformer : Module
+{
+    public Transformer(long dModel = 512, long nhead = 8, long numEncoderLayers = 6, long numDecoderLayers = 6, long dimFeedforward = 2048,
+        double dropout = 0.1, string activation = "relu", double layerNormEps = 1e-5, bool batchFirst = false, bool normFirst = false,
+        bool bias = true, DType? dtype = null, Device? device = null)
+    {
+        var encoderLayer = new TransformerEncoderLayer(dModel, nhead, dimFeedforward, dropout, activation, layerNormEps, batchFirst, normFirst, bias, dtype, device);
+        Encoder = new TransformerEncoder(encoderLayer, numEncoderLayers, new LayerNorm(dModel, layerNormEps, bias: bias, dtype: dtype, device: device));
+        RegisterModule("encoder", Encoder);
+        var decoderLayer = new TransformerDecoderLayer(dModel, nhead, dimFeedforward, dropout, activation, layerNormEps, batchFirst, normFirst, bias, dtype, device);
+        Decoder = new TransformerDecoder(decoderLayer, numDecoderLayers, new LayerNorm(dModel, layerNormEps, bias: bias, dtype: dtype, device: device));
+        RegisterModule("decoder", Decoder);
+        foreach (var p in Parameters())
+            if (p.NDim > 1) Init.XavierUniform_(p);
+        DModel = dModel;
+        Nhead = nhead;
+        BatchFirst = batchFirst;
+    }
+
+    public TransformerEncoder Encoder { get; }
+    public TransformerDecoder Decoder { get; }
+    public long DModel { get; }
+    public long Nhead { get; }
+    public bool BatchFirst { get; }
+
+    /// <summary>
+    /// src (S, N, E) through the encoder, then tgt (T, N, E) through the decoder attending to the encoder's output (batch
+    /// first with batch_first; unbatched (S, E) and (T, E) too). Masks as the encoder's and decoder's layers take them.
+    /// </summary>
+    public Tensor Forward(Tensor src, Tensor tgt, Tensor? srcMask = null, Tensor? tgtMask = null, Tensor? memoryMask = null,
+        Tensor? srcKeyPaddingMask = null, Tensor? tgtKeyPaddingMask = null, Tensor? memoryKeyPaddingMask = null,
+        bool srcIsCausal = false, bool tgtIsCausal = false, bool memoryIsCausal = false)
+    {
+        if (src.NDim == 3 && src.Size(BatchFirst ? 0 : 1) != tgt.Size(BatchFirst ? 0 : 1))
+            throw new ArgumentException("the batch number of src and tgt must be equal");
+        if (src.Size(-1) != DModel || tgt.Size(-1) != DModel)
+            throw new ArgumentException("the feature number of src and tgt must be equal to d_model");
+        var memory = Encoder.Forward(src, srcMask, srcKeyPaddingMask, srcIsCausal);
+        return Decoder.Forward(tgt, memory, tgtMask, memoryMask, tgtKeyPaddingMask, memoryKeyPaddingMask, tgtIsCausal, memoryIsCausal);
+    }
+
+    /// <summary>The transformer needs tgt besides src; PyTorch's error for a call without it.</summary>
+    public override Tensor Forward(Tensor input) =>
+        throw new ArgumentException("Transformer.forward() missing 1 required positional argument: 'tgt'");
+
+    public Tensor Call(Tensor src, Tensor tgt, Tensor? srcMask = null, Tensor? tgtMask = null, Tensor? memoryMask = null,
+        Tensor? srcKeyPaddingMask = null, Tensor? tgtKeyPaddingMask = null, Tensor? memoryKeyPaddingMask = null,
+        bool srcIsCausal = false, bool tgtIsCausal = false, bool memoryIsCausal = false) =>
+        Forward(src, tgt, srcMask, tgtMask, memoryMask, srcKeyPaddingMask, tgtKeyPaddingMask, memoryKeyPaddingMask, srcIsCausal, tgtIsCausal, memoryIsCausal);
+
+    /// <summary>
+    /// [sz, sz] float mask for causal attention (torch.nn.Transformer.generate_square_subsequent_mask): -inf above the
+    /// diagonal (the later positions a query may not see), 0 on and below it; float32 on the CPU unless given.
+    /// </summary>
+    public static Tensor GenerateSquareSubsequentMask(long sz, Device? device = null, DType? dtype = null) =>
+        Torch.Full([sz, sz], double.NegativeInfinity, dtype ?? DType.Float32, device ?? Device.Cpu).Triu(1);
+}
