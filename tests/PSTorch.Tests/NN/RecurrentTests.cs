@@ -6,6 +6,7 @@ using static PSTorch.Tests.NN.RecurrentReference;
 namespace PSTorch.Tests.NN;
 
 /// <summary>RNNCell, LSTMCell, GRUCell, RNN, LSTM and GRU against a scalar float64 reference of PyTorch's equations, with PyTorch's names, shapes and errors.</summary>
+[Collection("DefaultGenerator")]
 public class RecurrentTests
 {
     const DType F64 = DType.Float64;

@@ -6,6 +6,7 @@ using static PSTorch.Tests.NN.RecurrentReference;
 namespace PSTorch.Tests.NN;
 
 /// <summary>TransformerDecoderLayer's wiring, TransformerDecoder's copies, and Transformer's assembly, init, mask and errors.</summary>
+[Collection("DefaultGenerator")]
 public class TransformerDecoderTests
 {
     const DType F64 = DType.Float64;

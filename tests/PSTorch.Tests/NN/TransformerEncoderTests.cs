@@ -6,6 +6,7 @@ using static PSTorch.Tests.NN.RecurrentReference;
 namespace PSTorch.Tests.NN;
 
 /// <summary>TransformerEncoderLayer's wiring (residuals, post- or pre-norm, activation) and TransformerEncoder's copies, names and masks.</summary>
+[Collection("DefaultGenerator")]
 public class TransformerEncoderTests
 {
     const DType F64 = DType.Float64;
