@@ -82,7 +82,7 @@ public class TransformerEncoderLayer : Module
     Tensor FeedForward(Tensor x)
     {
         var hidden = Linear1.Forward(x);
-        hidden = Activation == "gelu" ? Functional.Gelu(hidden) : Functional.Relu(hidden);
+        hidden = TransformerStack.Activate(Activation, hidden);
         return Dropout2.Forward(Linear2.Forward(Dropout.Forward(hidden)));
     }
 
@@ -101,22 +101,8 @@ public class TransformerEncoderLayer : Module
 /// torch.nn.TransformerEncoder: num_layers copies of encoder_layer (same initial parameters, as PyTorch's deepcopy) in
 /// a ModuleList named layers, then an optional norm.
 /// </summary>
-public class TransformerEncoder : Module
+public class TransformerEncoder(TransformerEncoderLayer encoderLayer, long numLayers, Module? norm = null) : TransformerStack(encoderLayer.Copy, numLayers, norm)
 {
-    public TransformerEncoder(TransformerEncoderLayer encoderLayer, long numLayers, Module? norm = null)
-    {
-        if (numLayers <= 0) throw new ArgumentException("num_layers must be greater than zero");
-        Layers = new ModuleList(Enumerable.Range(0, (int)numLayers).Select(_ => (Module)encoderLayer.Copy()).ToArray());
-        RegisterModule("layers", Layers);
-        NumLayers = numLayers;
-        Norm = norm;
-        if (norm != null) RegisterModule("norm", norm);
-    }
-
-    public ModuleList Layers { get; }
-    public long NumLayers { get; }
-    public Module? Norm { get; }
-
     /// <summary>src through every layer with the same mask and key padding mask, then norm.</summary>
     public Tensor Forward(Tensor src, Tensor? mask, Tensor? srcKeyPaddingMask = null, bool isCausal = false)
     {

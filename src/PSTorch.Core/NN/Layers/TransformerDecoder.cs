@@ -98,7 +98,7 @@ public class TransformerDecoderLayer : Module
     Tensor FeedForward(Tensor x)
     {
         var hidden = Linear1.Forward(x);
-        hidden = Activation == "gelu" ? Functional.Gelu(hidden) : Functional.Relu(hidden);
+        hidden = TransformerStack.Activate(Activation, hidden);
         return Dropout3.Forward(Linear2.Forward(Dropout.Forward(hidden)));
     }
 
@@ -117,22 +117,8 @@ public class TransformerDecoderLayer : Module
 /// torch.nn.TransformerDecoder: num_layers copies of decoder_layer (same initial parameters, as PyTorch's deepcopy) in
 /// a ModuleList named layers, then an optional norm.
 /// </summary>
-public class TransformerDecoder : Module
+public class TransformerDecoder(TransformerDecoderLayer decoderLayer, long numLayers, Module? norm = null) : TransformerStack(decoderLayer.Copy, numLayers, norm)
 {
-    public TransformerDecoder(TransformerDecoderLayer decoderLayer, long numLayers, Module? norm = null)
-    {
-        if (numLayers <= 0) throw new ArgumentException("num_layers must be greater than zero");
-        Layers = new ModuleList(Enumerable.Range(0, (int)numLayers).Select(_ => (Module)decoderLayer.Copy()).ToArray());
-        RegisterModule("layers", Layers);
-        NumLayers = numLayers;
-        Norm = norm;
-        if (norm != null) RegisterModule("norm", norm);
-    }
-
-    public ModuleList Layers { get; }
-    public long NumLayers { get; }
-    public Module? Norm { get; }
-
     /// <summary>tgt through every layer with the same memory and masks, then norm.</summary>
     public Tensor Forward(Tensor tgt, Tensor memory, Tensor? tgtMask = null, Tensor? memoryMask = null, Tensor? tgtKeyPaddingMask = null,
         Tensor? memoryKeyPaddingMask = null, bool tgtIsCausal = false, bool memoryIsCausal = false)
