@@ -21,6 +21,13 @@ internal static class RecurrentReference
             Assert.True(Math.Abs(expected[i] - got[i]) <= tolerance, $"element {i}: expected {expected[i]:G17}, got {got[i]:G17}");
     }
 
+    /// <summary>Same shape, and every element within <paramref name="tolerance"/> of <paramref name="expected"/>'s.</summary>
+    public static void Close(Tensor expected, Tensor actual, double tolerance = 1e-12)
+    {
+        Assert.Equal(expected.Shape, actual.Shape);
+        Close(Values(expected), actual, tolerance);
+    }
+
     static double Sigmoid(double v) => 1 / (1 + Math.Exp(-v));
 
     /// <summary>W x (+ b) for W [rows, cols] row-major.</summary>

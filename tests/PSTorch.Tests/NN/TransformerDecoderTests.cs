@@ -11,13 +11,6 @@ public class TransformerDecoderTests
 {
     const DType F64 = DType.Float64;
 
-    static void Close(Tensor expected, Tensor actual, double tolerance = 1e-12)
-    {
-        Assert.Equal(expected.Shape, actual.Shape);
-        var (e, a) = (Values(expected), Values(actual));
-        for (int i = 0; i < a.Length; i++) Assert.True(Math.Abs(e[i] - a[i]) <= tolerance, $"element {i}: expected {e[i]:G17}, got {a[i]:G17}");
-    }
-
     /// <summary>PyTorch's TransformerDecoderLayer.forward written out from the layer's parts (dropout off).</summary>
     static Tensor Expected(TransformerDecoderLayer layer, Tensor x, Tensor memory, Tensor? tgtMask, Tensor? memoryPadding)
     {
