@@ -6,21 +6,12 @@ namespace PSTorch.NN;
 /// before (norm_first). Sub-modules and their names are PyTorch's (self_attn, multihead_attn, linear1, dropout, linear2,
 /// norm1, norm2, norm3, dropout1, dropout2, dropout3), so state_dict keys match.
 /// </summary>
-public class TransformerDecoderLayer : Module
+public class TransformerDecoderLayer : TransformerLayer
 {
     public TransformerDecoderLayer(long dModel, long nhead, long dimFeedforward = 2048, double dropout = 0.1, string activation = "relu",
         double layerNormEps = 1e-5, bool batchFirst = false, bool normFirst = false, bool bias = true, DType? dtype = null, Device? device = null)
+        : base(dModel, nhead, dimFeedforward, dropout, activation, layerNormEps, batchFirst, normFirst, bias)
     {
-        if (activation is not ("relu" or "gelu")) throw new ArgumentException($"activation should be relu/gelu, not {activation}");
-        DModel = dModel;
-        Nhead = nhead;
-        DimFeedforward = dimFeedforward;
-        DropoutP = dropout;
-        Activation = activation;
-        LayerNormEps = layerNormEps;
-        BatchFirst = batchFirst;
-        NormFirst = normFirst;
-        HasBias = bias;
         SelfAttn = Register("self_attn", new MultiheadAttention(dModel, nhead, dropout, bias, batchFirst: batchFirst, dtype: dtype, device: device));
         MultiheadAttn = Register("multihead_attn", new MultiheadAttention(dModel, nhead, dropout, bias, batchFirst: batchFirst, dtype: dtype, device: device));
         Linear1 = Register("linear1", new Linear(dModel, dimFeedforward, bias, dtype, device));
@@ -34,21 +25,6 @@ public class TransformerDecoderLayer : Module
         Dropout3 = Register("dropout3", new Dropout(dropout));
     }
 
-    T Register<T>(string name, T module) where T : Module
-    {
-        RegisterModule(name, module);
-        return module;
-    }
-
-    public long DModel { get; }
-    public long Nhead { get; }
-    public long DimFeedforward { get; }
-    public double DropoutP { get; }
-    public string Activation { get; }
-    public double LayerNormEps { get; }
-    public bool BatchFirst { get; }
-    public bool NormFirst { get; }
-    public bool HasBias { get; }
     public MultiheadAttention SelfAttn { get; }
     public MultiheadAttention MultiheadAttn { get; }
     public Linear Linear1 { get; }
@@ -98,7 +74,7 @@ public class TransformerDecoderLayer : Module
     Tensor FeedForward(Tensor x)
     {
         var hidden = Linear1.Forward(x);
-        hidden = TransformerStack.Activate(Activation, hidden);
+        hidden = Activate(hidden);
         return Dropout3.Forward(Linear2.Forward(Dropout.Forward(hidden)));
     }
 

@@ -19,7 +19,4 @@ public abstract class TransformerStack : Module
     public ModuleList Layers { get; }
     public long NumLayers { get; }
     public Module? Norm { get; }
-
-    /// <summary>The feed-forward block's activation by its PyTorch name ("relu" or "gelu").</summary>
-    internal static Tensor Activate(string activation, Tensor hidden) => activation == "gelu" ? Functional.Gelu(hidden) : Functional.Relu(hidden);
 }
