@@ -20,10 +20,14 @@ internal sealed unsafe partial class CpuBackend
             case DType.Float64: SortRows<double>(values, indices, src, rows, n, descending); break;
             case DType.Float16: SortRows<Half>(values, indices, src, rows, n, descending); break;
             case DType.BFloat16:
-                var f = Tensor.Empty(values.ShapeRef, DType.Float32, values.Device);
-                SortRows<float>(f, indices, src.To(DType.Float32), rows, n, descending);
+            {
+                // bfloat16 sorts as float32, its exact widening; the temporaries go at once rather than to the finalizer
+                using var f = Tensor.Empty(values.ShapeRef, DType.Float32, values.Device);
+                using var wide = src.To(DType.Float32);
+                SortRows<float>(f, indices, wide, rows, n, descending);
                 Copy(values, f);
                 break;
+            }
             case DType.Int64: SortRows<long>(values, indices, src, rows, n, descending); break;
             case DType.Int32: SortRows<int>(values, indices, src, rows, n, descending); break;
             case DType.Int16: SortRows<short>(values, indices, src, rows, n, descending); break;
@@ -89,8 +93,12 @@ internal sealed unsafe partial class CpuBackend
             case DType.Float64: Search<double>(dst, boundaries, values, rows, boundaryCount, valuesPerRow, sharedBoundaries, right); break;
             case DType.Float16: Search<Half>(dst, boundaries, values, rows, boundaryCount, valuesPerRow, sharedBoundaries, right); break;
             case DType.BFloat16:
-                Search<float>(dst, boundaries.To(DType.Float32), values.To(DType.Float32), rows, boundaryCount, valuesPerRow, sharedBoundaries, right);
+            {
+                using var wideBoundaries = boundaries.To(DType.Float32);
+                using var wideValues = values.To(DType.Float32);
+                Search<float>(dst, wideBoundaries, wideValues, rows, boundaryCount, valuesPerRow, sharedBoundaries, right);
                 break;
+            }
             case DType.Int64: Search<long>(dst, boundaries, values, rows, boundaryCount, valuesPerRow, sharedBoundaries, right); break;
             case DType.Int32: Search<int>(dst, boundaries, values, rows, boundaryCount, valuesPerRow, sharedBoundaries, right); break;
             case DType.Int16: Search<short>(dst, boundaries, values, rows, boundaryCount, valuesPerRow, sharedBoundaries, right); break;
@@ -142,10 +150,13 @@ internal sealed unsafe partial class CpuBackend
             case DType.Float64: Mode<double>(values, indices, sortedValues, sortedIndices, rows, n); break;
             case DType.Float16: Mode<Half>(values, indices, sortedValues, sortedIndices, rows, n); break;
             case DType.BFloat16:
-                var f = Tensor.Empty(values.ShapeRef, DType.Float32, values.Device);
-                Mode<float>(f, indices, sortedValues.To(DType.Float32), sortedIndices, rows, n);
+            {
+                using var f = Tensor.Empty(values.ShapeRef, DType.Float32, values.Device);
+                using var wide = sortedValues.To(DType.Float32);
+                Mode<float>(f, indices, wide, sortedIndices, rows, n);
                 Copy(values, f);
                 break;
+            }
             case DType.Int64: Mode<long>(values, indices, sortedValues, sortedIndices, rows, n); break;
             case DType.Int32: Mode<int>(values, indices, sortedValues, sortedIndices, rows, n); break;
             case DType.Int16: Mode<short>(values, indices, sortedValues, sortedIndices, rows, n); break;
