@@ -50,4 +50,13 @@ public class SmallArgumentAccuracyTests
         for (int i = 0; i < x.Length; i++)
             Assert.True(Math.Abs(got[i] - Math.Pow(2, exact[i])) <= tolerance * Math.Pow(2, exact[i]), $"2^{exact[i]:G9}: got {got[i]:G17}");
     }
+
+    [Theory]
+    [InlineData(DType.Float32, 2.4e-7)]
+    [InlineData(DType.Float64, 4.5e-16)]
+    public void InPlaceTanhAndSinh_ReadTheArgumentsBeforeOverwritingThem(DType dtype, double tolerance)
+    {
+        AssertRelative(Math.Tanh, t => t.Clone().Tanh_(), dtype, tolerance);
+        AssertRelative(Math.Sinh, t => t.Clone().Sinh_(), dtype, tolerance);
+    }
 }

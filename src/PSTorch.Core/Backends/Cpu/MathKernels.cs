@@ -99,11 +99,7 @@ internal struct AtanFunction<T> : IUnaryFunction<T> where T : unmanaged, IFloati
 internal struct SinhFunction<T> : IUnaryFunction<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     public static T Apply(T x) => T.Sinh(x);
-    public static void Apply(ReadOnlySpan<T> x, Span<T> d)
-    {
-        TensorPrimitives.Sinh(x, d);
-        SmallArgumentSeries.PatchSinh(x, d);
-    }
+    public static void Apply(ReadOnlySpan<T> x, Span<T> d) => SmallArgumentSeries.Sinh(x, d);
 }
 
 internal struct CoshFunction<T> : IUnaryFunction<T> where T : unmanaged, IFloatingPointIeee754<T>

@@ -99,11 +99,7 @@ internal struct CosFunction<T> : IUnaryFunction<T> where T : unmanaged, IFloatin
 internal struct TanhFunction<T> : IUnaryFunction<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     public static T Apply(T x) => T.Tanh(x);
-    public static void Apply(ReadOnlySpan<T> x, Span<T> d)
-    {
-        TensorPrimitives.Tanh(x, d);
-        SmallArgumentSeries.PatchTanh(x, d);
-    }
+    public static void Apply(ReadOnlySpan<T> x, Span<T> d) => SmallArgumentSeries.Tanh(x, d);
 }
 
 internal struct SigmoidFunction<T> : IUnaryFunction<T> where T : unmanaged, IFloatingPointIeee754<T>
