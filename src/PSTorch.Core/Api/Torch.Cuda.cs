@@ -1,3 +1,4 @@
+using PSTorch.Memory;
 using PSTorch.Backends.Cuda;
 using PSTorch.Cuda.Bindings;
 
@@ -63,9 +64,13 @@ public static unsafe partial class Torch
             CudaBackend.Check(PstorchCuda.MemoryResetPeak(d));
         }
 
-        /// <summary>torch.cuda.empty_cache(): gives the cached, unused blocks of every device's pool back to the driver.</summary>
+        /// <summary>
+        /// torch.cuda.empty_cache(): gives the cached, unused blocks of every device's pool back to the driver, and the
+        /// cached page-locked host blocks too.
+        /// </summary>
         public static void EmptyCache()
         {
+            PinnedAllocator.EmptyCache();
             for (int d = 0; d < CudaRuntime.Devices.Count; d++)
             {
                 CudaBackend.EnsureUsable(new Device(DeviceType.Cuda, d));

@@ -13,15 +13,14 @@ public static unsafe class CpuAllocator
     /// <summary>Above this many cached bytes, freed blocks go back to the OS instead.</summary>
     public static long CacheLimitBytes { get; set; } = 2L << 30;
 
-    static readonly object Gate = new();
-    static readonly Dictionary<long, Stack<IntPtr>> Cache = new();
-    static long cachedBytes, liveBytes, liveAtLastCollect;
+    static readonly BlockCache Cache = new(() => CacheLimitBytes, block => NativeMemory.AlignedFree((void*)block));
+    static long liveBytes, liveAtLastCollect;
 
     /// <summary>Bytes held by live tensors' storages.</summary>
     public static long AllocatedBytes => Interlocked.Read(ref liveBytes);
 
     /// <summary>Bytes kept in the cache for reuse.</summary>
-    public static long CachedBytes { get { lock (Gate) return cachedBytes; } }
+    public static long CachedBytes => Cache.CachedBytes;
 
     /// <summary>Rounds a request to its size class: small sizes to 64 bytes, larger to 1/8 of a power of two.</summary>
     public static long SizeClass(long bytes)
@@ -36,7 +35,7 @@ public static unsafe class CpuAllocator
     public static void* Allocate(long bytes, out long capacity)
     {
         capacity = SizeClass(bytes);
-        if (TryTakeCached(capacity, out var p)) return Track(p, capacity);
+        if (Cache.TryTake(capacity, out var p)) return Track(p, capacity);
         // Unreachable tensors return their blocks from finalizers: when much memory went out since the
         // last collection, collect once before asking the OS for fresh (page-faulting) memory.
         if (capacity >= 1 << 20 && Interlocked.Read(ref liveBytes) - Interlocked.Read(ref liveAtLastCollect) > 256L << 20)
@@ -44,7 +43,7 @@ public static unsafe class CpuAllocator
             GC.Collect();
             GC.WaitForPendingFinalizers();
             Interlocked.Exchange(ref liveAtLastCollect, Interlocked.Read(ref liveBytes));
-            if (TryTakeCached(capacity, out p)) return Track(p, capacity);
+            if (Cache.TryTake(capacity, out p)) return Track(p, capacity);
         }
         try
         {
@@ -86,46 +85,12 @@ public static unsafe class CpuAllocator
         return (void*)p;
     }
 
-    static bool TryTakeCached(long capacity, out IntPtr p)
-    {
-        lock (Gate)
-        {
-            if (Cache.TryGetValue(capacity, out var stack) && stack.Count > 0)
-            {
-                p = stack.Pop();
-                cachedBytes -= capacity;
-                return true;
-            }
-        }
-        p = IntPtr.Zero;
-        return false;
-    }
-
     public static void Free(void* p, long capacity)
     {
         Interlocked.Add(ref liveBytes, -capacity);
-        lock (Gate)
-        {
-            if (cachedBytes + capacity <= CacheLimitBytes)
-            {
-                if (!Cache.TryGetValue(capacity, out var stack)) Cache[capacity] = stack = new Stack<IntPtr>();
-                stack.Push((IntPtr)p);
-                cachedBytes += capacity;
-                return;
-            }
-        }
-        NativeMemory.AlignedFree(p);
+        if (!Cache.TryKeep((IntPtr)p, capacity)) NativeMemory.AlignedFree(p);
     }
 
     /// <summary>Returns every cached block to the OS (torch.cuda.empty_cache's CPU twin).</summary>
-    public static void EmptyCache()
-    {
-        lock (Gate)
-        {
-            foreach (var stack in Cache.Values)
-                while (stack.Count > 0) NativeMemory.AlignedFree((void*)stack.Pop());
-            Cache.Clear();
-            cachedBytes = 0;
-        }
-    }
+    public static void EmptyCache() => Cache.Clear();
 }

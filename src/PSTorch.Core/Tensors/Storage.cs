@@ -14,7 +14,11 @@ public sealed unsafe class Storage
     int references = 1;
     void* pointer;
 
-    internal Storage(long byteLength, Device device)
+    /// <summary>Memory on <paramref name="device"/>; device memory is allocated in the legacy default stream's order, where PSTorch's kernels run.</summary>
+    internal Storage(long byteLength, Device device) : this(byteLength, device, null) { }
+
+    /// <summary>Memory on <paramref name="device"/>; device memory is allocated in the order of <paramref name="stream"/> (null: the legacy default stream).</summary>
+    internal Storage(long byteLength, Device device, void* stream)
     {
         ByteLength = byteLength;
         if (device.Type == DeviceType.Cpu)
@@ -25,7 +29,7 @@ public sealed unsafe class Storage
         }
         Device = Tensor.Canonical(device);
         capacity = Math.Max(byteLength, 1);
-        pointer = CudaMemory.Allocate(Device, capacity);
+        pointer = CudaMemory.Allocate(Device, capacity, stream);
     }
 
     /// <summary>Page-locked host memory (pin_memory): a CPU storage the GPU can copy from and to asynchronously.</summary>
@@ -33,8 +37,7 @@ public sealed unsafe class Storage
     {
         ByteLength = byteLength;
         Device = Device.Cpu;
-        capacity = Math.Max(byteLength, 1);
-        pointer = CudaMemory.AllocatePinned(capacity);
+        pointer = PinnedAllocator.Allocate(Math.Max(byteLength, 1), out capacity);
         pinned = true;
     }
 
@@ -72,7 +75,7 @@ public sealed unsafe class Storage
         var p = pointer;
         pointer = null;
         if (p == null) return;
-        if (pinned) CudaMemory.FreePinned(p);
+        if (pinned) PinnedAllocator.Free(p, capacity);
         else if (Device.Type == DeviceType.Cpu) CpuAllocator.Free(p, capacity);
         else CudaMemory.Free(Device, p, capacity);
     }

@@ -9,27 +9,28 @@ namespace PSTorch.Backends.Cuda;
 internal static unsafe class CudaMemory
 {
     /// <summary>
-    /// A block of <paramref name="bytes"/> on the device. The library already retries once after releasing its
-    /// cached blocks; before giving up, unreachable tensors are collected so their finalizers return memory too.
+    /// A block of <paramref name="bytes"/> on the device, allocated in the order of <paramref name="stream"/> (null: the
+    /// legacy default stream). The library already retries once after releasing its cached blocks; before giving up,
+    /// unreachable tensors are collected so their finalizers return memory too.
     /// </summary>
-    public static void* Allocate(Device device, long bytes)
+    public static void* Allocate(Device device, long bytes, void* stream = null)
     {
         CudaBackend.EnsureUsable(device);
         CudaBackend.MakeCurrent(device);
         void* p;
-        var status = PstorchCuda.MallocAsync(&p, (ulong)bytes, CudaBackend.Stream);
+        var status = PstorchCuda.MallocAsync(&p, (ulong)bytes, stream);
         if (status == PstStatus.ErrorOutOfMemory)
         {
             GC.Collect();
             GC.WaitForPendingFinalizers();
             CudaBackend.MakeCurrent(device);
-            status = PstorchCuda.MallocAsync(&p, (ulong)bytes, CudaBackend.Stream);
+            status = PstorchCuda.MallocAsync(&p, (ulong)bytes, stream);
         }
         CudaBackend.Check(status);
         return p;
     }
 
-    /// <summary>Returns a block after the work queued before it; never throws (it runs in finalizers too): a failure leaks the block.</summary>
+    /// <summary>Returns a block after the work queued before it on the legacy stream; never throws (it runs in finalizers too): a failure leaks the block.</summary>
     public static void Free(Device device, void* pointer, long bytes)
     {
         if (CudaBackend.TryMakeCurrent(device)) PstorchCuda.FreeAsync(pointer, (ulong)bytes, CudaBackend.Stream);
