@@ -20,7 +20,7 @@ public static class Evaluation
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(loader);
         var start = Stopwatch.GetTimestamp();
-        var metrics = new MetricAccumulator(topK ?? [], collectConfusion: true);
+        using var metrics = new MetricAccumulator(topK ?? [], collectConfusion: true);
         var target = device ?? ModelDevice(model);
         if (!Accumulate(model, loader, loader.BatchesAreNew, loss, metrics, target, cancellation))
             throw new OperationCanceledException(cancellation);
@@ -42,17 +42,16 @@ public static class Evaluation
         try
         {
             using var noGrad = Torch.NoGrad();
-            using var e = batches.GetEnumerator();
+            if (cancellation.IsCancellationRequested) return false;
+            using var prefetcher = new BatchPrefetcher(batches.GetEnumerator(), device, batchesAreNew);
             while (true)
             {
                 if (cancellation.IsCancellationRequested) return false;
-                if (!e.MoveNext()) return true;
-                using var batch = BatchTensors.From(e.Current, device, batchesAreNew);
+                if (!prefetcher.TryTake(out var taken)) return true;
+                using var batch = taken;
                 var output = model.Call(batch.Input);
-                double? value = null;
-                if (loss is not null && batch.Target is { } target)
-                    using (var l = loss.Call(output, target)) value = l.Item<double>();
-                metrics.Add(value, output, batch.Target);
+                using (var value = loss is not null && batch.Target is { } target ? loss.Call(output, target) : null)
+                    metrics.Add(value, output, batch.Target);
                 if (!ReferenceEquals(output, batch.Input)) output.Dispose();
             }
         }

@@ -4,11 +4,14 @@ namespace PSTorch.Training;
 /// Running sums of one pass over a loader: the sample-weighted loss and, for classifiers, correct top-1 and top-k
 /// predictions, optionally a confusion matrix. A batch counts as classification when the output is [N, C] and the
 /// target holds class indices [N] (integer) or class probabilities [N, C] (their argmax is the class).
+/// The sums stay on the batches' device (<see cref="RunningSum"/>): adding a batch does not wait for the device, and
+/// reading a sum does (the confusion matrix, collected by evaluation only, is read per batch).
 /// </summary>
-internal sealed class MetricAccumulator
+internal sealed class MetricAccumulator : IDisposable
 {
     readonly int[] topK;
-    readonly long[] topKCorrect;
+    readonly RunningSum[] topKCorrect;
+    readonly RunningSum lossSum = new(DType.Float64), correct = new(DType.Int64);
     readonly bool collectConfusion;
 
     public MetricAccumulator(IReadOnlyList<int> topK, bool collectConfusion = false)
@@ -16,14 +19,14 @@ internal sealed class MetricAccumulator
         foreach (var k in topK)
             if (k < 1) throw new ArgumentException($"top-k needs k >= 1, got {k}");
         this.topK = topK.Distinct().Order().ToArray();
-        topKCorrect = new long[this.topK.Length];
+        topKCorrect = this.topK.Select(_ => new RunningSum(DType.Int64)).ToArray();
         this.collectConfusion = collectConfusion;
     }
 
-    public double LossSum { get; private set; }
+    public double LossSum => lossSum.Value;
     public long Samples { get; private set; }
     public long Batches { get; private set; }
-    public long Correct { get; private set; }
+    public long Correct => (long)correct.Value;
     public bool IsClassification { get; private set; }
     public long[,]? Confusion { get; private set; }
 
@@ -37,16 +40,16 @@ internal sealed class MetricAccumulator
     public IEnumerable<(int K, double Accuracy)> TopKAccuracies()
     {
         if (!IsClassification || Samples == 0) yield break;
-        for (int i = 0; i < topK.Length; i++) yield return (topK[i], (double)topKCorrect[i] / Samples);
+        for (int i = 0; i < topK.Length; i++) yield return (topK[i], topKCorrect[i].Value / Samples);
     }
 
-    /// <summary>Adds one batch: its mean loss (if any), and the correct counts from its output and target (under no-grad).</summary>
-    public void Add(double? batchLoss, Tensor output, Tensor? target)
+    /// <summary>Adds one batch: its mean loss (a one-element tensor, if any), and the correct counts from its output and target (under no-grad).</summary>
+    public void Add(Tensor? batchLoss, Tensor output, Tensor? target)
     {
         long n = output.NDim > 0 ? output.Size(0) : 1;
-        if (batchLoss is { } l)
+        if (batchLoss is not null)
         {
-            LossSum += l * n;
+            lossSum.Add(batchLoss, n);
             HasLoss = true;
         }
         Samples += n;
@@ -58,7 +61,7 @@ internal sealed class MetricAccumulator
         {
             using var hits = predicted.Eq(classes);
             using var count = hits.Sum();
-            Correct += count.Item<long>();
+            correct.Add(count);
             if (collectConfusion) AddConfusion(predicted, classes, (int)output.Size(1));
         }
         if (topK.Length > 0)
@@ -72,7 +75,7 @@ internal sealed class MetricAccumulator
             {
                 using var inTop = rank.Lt(topK[i]);
                 using var count = inTop.Sum();
-                topKCorrect[i] += count.Item<long>();
+                topKCorrect[i].Add(count);
             }
         }
         if (!ReferenceEquals(classes, target)) classes.Dispose();
@@ -81,16 +84,24 @@ internal sealed class MetricAccumulator
     /// <summary>Restores sums saved from a pass interrupted mid-way.</summary>
     public void Restore(double lossSum, long samples, long batches, long correct, long[] topKCorrectSaved, bool isClassification)
     {
-        LossSum = lossSum;
+        this.lossSum.Restore(lossSum);
         HasLoss = batches > 0;
         Samples = samples;
         Batches = batches;
-        Correct = correct;
+        this.correct.Restore(correct);
         IsClassification = isClassification;
-        if (topKCorrectSaved.Length == topKCorrect.Length) topKCorrectSaved.CopyTo(topKCorrect, 0);
+        if (topKCorrectSaved.Length == topKCorrect.Length)
+            for (int i = 0; i < topKCorrect.Length; i++) topKCorrect[i].Restore(topKCorrectSaved[i]);
     }
 
-    public long[] TopKCorrect => (long[])topKCorrect.Clone();
+    public long[] TopKCorrect => topKCorrect.Select(s => (long)s.Value).ToArray();
+
+    public void Dispose()
+    {
+        lossSum.Dispose();
+        correct.Dispose();
+        foreach (var s in topKCorrect) s.Dispose();
+    }
 
     static bool TryClasses(Tensor output, Tensor target, out Tensor classes)
     {

@@ -111,7 +111,7 @@ public sealed class Trainer
         for (int epoch = epochsDone + 1; epoch <= o.Epochs && !stoppedEarly; epoch++)
         {
             var clock = Stopwatch.StartNew();
-            var train = new MetricAccumulator(o.TopK);
+            using var train = new MetricAccumulator(o.TopK);
             RngSnapshot epochStart;
             double priorSeconds = 0, priorTrainSeconds = 0;
             int skip = 0;
@@ -135,12 +135,11 @@ public sealed class Trainer
             partial = null;
             partialBoundary = null;
 
-            MetricAccumulator? validation = null;
-            if (!outcome.Cancelled && o.ValidationLoader is not null)
+            using var validation = !outcome.Cancelled && o.ValidationLoader is not null ? new MetricAccumulator(o.TopK) : null;
+            if (validation is not null)
             {
                 boundary = RngSnapshot.Capture(generators);
-                validation = new MetricAccumulator(o.TopK);
-                if (!Autocasting(device, () => Evaluation.Accumulate(model, o.ValidationLoader, o.ValidationLoader.BatchesAreNew, o.Loss, validation, device, cancellation)))
+                if (!Autocasting(device, () => Evaluation.Accumulate(model, o.ValidationLoader!, o.ValidationLoader!.BatchesAreNew, o.Loss, validation, device, cancellation)))
                     outcome = outcome with { Cancelled = true };
             }
             if (outcome.Cancelled)
@@ -209,46 +208,51 @@ public sealed class Trainer
         var o = Options;
         var generators = RngSnapshot.GeneratorsOf(o.TrainLoader, o.ValidationLoader);
         var batches = resumeBoundary is not null ? o.TrainLoader.ResumeEpoch(skip) : o.TrainLoader;
-        bool ownsBatches = o.TrainLoader.BatchesAreNew;
         var clock = Stopwatch.StartNew();
         long samplesAtStart = train.Samples;
-        using var e = batches.GetEnumerator();
-        bool loadedAny = false;
-        while (true)
+        if (cancellation.IsCancellationRequested) return new(true, null);
+        using var prefetcher = new BatchPrefetcher(batches.GetEnumerator(), device, o.TrainLoader.BatchesAreNew);
+        using var lossLog = writer is null ? null : new StepLossLog(writer);
+        prefetcher.Start();
+        // The epoch's order has been drawn again from the epoch-start state; continue from the interruption's state.
+        resumeBoundary?.Apply(generators);
+        try
         {
-            if (cancellation.IsCancellationRequested) return new(true, loadedAny ? RngSnapshot.Capture(generators) : null);
-            bool more = e.MoveNext();
-            if (!loadedAny)
+            while (true)
             {
-                loadedAny = true;
-                // The epoch's order has been drawn again from the epoch-start state; continue from the interruption's state.
-                resumeBoundary?.Apply(generators);
+                if (cancellation.IsCancellationRequested) return new(true, RngSnapshot.Capture(generators));
+                if (!prefetcher.TryTake(out var batch)) return new(false, null);
+                Tensor loss;
+                using (batch) loss = Step(batch, train, parameters, device);
+                globalStep++;
+                if (o.Scheduler is { Interval: SchedulerInterval.Batch } scheduler and not ReduceLROnPlateau) scheduler.Step();
+                lossLog?.Add(globalStep, loss);
+                progress.SetBatch(loss, train, Scaler);
+                if (BatchCompleted is { } handler)
+                {
+                    progress.Batch = (int)train.Batches;
+                    progress.GlobalStep = globalStep;
+                    progress.SamplesPerSecond = (train.Samples - samplesAtStart) / Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
+                    progress.LearningRate = o.Optimizer.ParamGroups[0].LearningRate;
+                    handler(this, progress);
+                }
             }
-            if (!more) return new(false, null);
-            double loss = Step(e.Current, train, parameters, device, ownsBatches);
-            globalStep++;
-            if (o.Scheduler is { Interval: SchedulerInterval.Batch } scheduler and not ReduceLROnPlateau) scheduler.Step();
-            writer?.AddScalar("train/loss", loss, globalStep);
-            if (BatchCompleted is { } handler)
-            {
-                progress.Batch = (int)train.Batches;
-                progress.GlobalStep = globalStep;
-                progress.Loss = loss;
-                progress.RunningLoss = train.Loss ?? double.NaN;
-                progress.SamplesPerSecond = (train.Samples - samplesAtStart) / Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
-                progress.LearningRate = o.Optimizer.ParamGroups[0].LearningRate;
-                progress.LossScale = Scaler is { IsEnabled: true } ? Scaler.GetScale() : null;
-                handler(this, progress);
-            }
+        }
+        finally
+        {
+            progress.Clear();
         }
     }
 
-    /// <summary>One optimisation step; returns the batch's loss. Everything the step allocated is released before it returns.</summary>
-    double Step(Batch loaded, MetricAccumulator train, Parameter[] parameters, Device device, bool ownsBatch)
+    /// <summary>
+    /// One optimisation step; returns the batch's loss, detached and still on the training device: nothing in a step
+    /// waits for the device (the mixed-precision scaler's inf check aside, as in PyTorch). Everything else the step
+    /// allocated is released before it returns.
+    /// </summary>
+    Tensor Step(BatchTensors batch, MetricAccumulator train, Parameter[] parameters, Device device)
     {
         var o = Options;
         ReleaseGradients(parameters);
-        using var batch = BatchTensors.From(loaded, device, ownsBatch);
         var target = batch.Target ?? throw new ArgumentException("training batches need targets: the dataset's samples should be (input, target) pairs");
         var output = Autocasting(device, () => o.Model.Call(batch.Input));
         try
@@ -267,9 +271,8 @@ public sealed class Trainer
                 Scaler.Step(o.Optimizer);
                 Scaler.Update();
             }
-            double value = loss.Item<double>();
-            train.Add(value, output, target);
-            return value;
+            train.Add(loss, output, target);
+            return loss.Detach();
         }
         finally
         {

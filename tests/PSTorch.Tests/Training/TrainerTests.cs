@@ -1,3 +1,4 @@
+using PSTorch.Tests.IO;
 using PSTorch;
 using PSTorch.NN;
 using PSTorch.Optim;
@@ -167,6 +168,45 @@ public class TrainerTests
         Assert.Equal(12, seen.Count);
         Assert.Equal((2, 6, 12L, 6), seen[^1]);
         Assert.Equal((1, 1, 1L, 6), seen[0]);
+    }
+
+    [Fact]
+    public void ProgressReadsTheStepLossesFromTheDeviceAndEveryStepReachesTensorBoard()
+    {
+        var folder = TempFolder();
+        try
+        {
+            var model = Model();
+            var options = new TrainerOptions
+            {
+                // 300 steps: more than one block of the buffered step-loss log
+                Model = model, Loss = new CrossEntropyLoss(), Optimizer = new SGD(model.Parameters(), lr: 0.05),
+                TrainLoader = Loader(Dataset(count: 600), batchSize: 2), Epochs = 1, LogDir = folder,
+            };
+            var trainer = new Trainer(options);
+            var losses = new List<double>();
+            BatchProgress? progress = null;
+            trainer.BatchCompleted += (_, p) =>
+            {
+                progress = p;
+                losses.Add(p.Loss);
+                Assert.Equal(losses.Average(), p.RunningLoss, 1e-12);   // equal batch sizes: the running loss is the mean
+            };
+            var run = trainer.Fit(TestContext.Current.CancellationToken);
+            Assert.Equal(300, losses.Count);
+            Assert.Equal(losses.Average(), run.History[0].TrainLoss, 1e-12);
+            Assert.True(double.IsNaN(progress!.Loss) && double.IsNaN(progress.RunningLoss));   // released after the epoch
+
+            var file = Assert.Single(Directory.GetFiles(folder, "events.out.tfevents.*"));
+            var logged = EventFileReader.ReadEvents(file)
+                .SelectMany(e => e.Values.Where(v => v.Tag == "train/loss").Select(v => (e.Step, Value: v.SimpleValue!.Value))).ToList();
+            Assert.Equal(Enumerable.Range(1, 300).Select(i => (long)i), logged.Select(l => l.Step));
+            Assert.Equal(losses.Select(l => (float)l), logged.Select(l => l.Value));
+        }
+        finally
+        {
+            Directory.Delete(folder, true);
+        }
     }
 
     [Fact]
