@@ -18,6 +18,10 @@ internal static class Engine
             var r = roots[i];
             if (grads[i] is { } g && !g.ShapeRef.AsSpan().SequenceEqual(r.ShapeRef))
                 throw new ArgumentException($"Mismatch in shape: grad_output[{i}] has a shape of torch.Size({Shapes.Format(g.ShapeRef)}) and output[{i}] has a shape of torch.Size({Shapes.Format(r.ShapeRef)}).");
+            // PyTorch's validate_outputs: a 0-d gradient moves to the output's device (below), any other must be on it; a
+            // CPU gradient of a CUDA output would otherwise reach CPU kernels that read the node's device tensors
+            if (grads[i] is { } h && h.Device != r.Device && h.NDim != 0)
+                throw new ArgumentException($"invalid gradient at index {i} - expected device {r.Device} but got {h.Device}");
             if (!r.RequiresGrad)
                 throw new InvalidOperationException($"element {i} of tensors does not require grad and does not have a grad_fn");
             rootEdges[i] = Graph.EdgeOf(r);
@@ -53,6 +57,11 @@ internal static class Engine
         {
             var g = grads[i] ?? ImplicitGrad(roots[i]);
             if (grads[i] == null) owned?.Add(g);
+            else if (g.Device != roots[i].Device)
+            {
+                g = g.To(roots[i].Device);
+                owned?.Add(g);
+            }
             Deliver(rootEdges[i], g, buffers, owned);
         }
         foreach (var n in rootEdges.Select(e => e.Function!).Distinct())

@@ -99,7 +99,7 @@ public partial class Tensor
                     using (GradMode.Set(false))
                     {
                         gradSelf = g.Detach().Clone();
-                        gradSelf.WriteIndexed(indices, Torch.Scalar(0, g.DType));
+                        gradSelf.WriteIndexed(indices, Torch.Full([], 0, g.DType, g.Device));
                     }
                 }
                 return [gradSelf, n[1] ? g.GetIndexed(indices).SumToSize(valueShape).To(valueType) : null];

@@ -23,9 +23,10 @@ internal static class Convolution
             return Apply(function, input.Unsqueeze(0), weight, bias, stride, padding, paddingEnd, dilation, transposed, outputPadding, groups).Squeeze(0);
         if (input.NDim != spatial + 2)
             throw new ArgumentException($"Expected {spatial + 1}D (unbatched) or {spatial + 2}D (batched) input to {function}, but got input of size: {Shapes.Format(input.ShapeRef)}");
-        if (input.DType != weight.DType)
+        // a device mismatch is PyTorch's type error too; the backend is chosen from the input, and the CPU kernels would read device memory
+        if (input.DType != weight.DType || input.Device != weight.Device)
             throw new InvalidOperationException($"Input type ({TypeName(input)}) and weight type ({TypeName(weight)}) should be the same or input should be a MKLDNN tensor and weight is a dense tensor");
-        if (bias != null && bias.DType != weight.DType)
+        if (bias != null && (bias.DType != weight.DType || bias.Device != input.Device))
             throw new InvalidOperationException($"Input type ({TypeName(input)}) and bias type ({TypeName(bias)}) should be the same");
         if (groups <= 0) throw new ArgumentException("non-positive groups is not supported");
         for (int i = 0; i < spatial; i++)
@@ -107,7 +108,7 @@ internal static class Convolution
         using (view) return view.Contiguous();
     }
 
-    static string TypeName(Tensor t) => $"torch.{t.DType.LegacyName()}Tensor";
+    static string TypeName(Tensor t) => $"torch.{(t.IsCuda ? "cuda." : "")}{t.DType.LegacyName()}Tensor";
 
     /// <summary>
     /// The 2-d convolution the op runs. For a transposed convolution that is the convolution whose input gradient
