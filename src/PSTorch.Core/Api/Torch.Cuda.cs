@@ -78,13 +78,12 @@ public static unsafe partial class Torch
             }
         }
 
-        /// <summary>torch.cuda.synchronize(device): waits for all work queued on the device.</summary>
+        /// <summary>torch.cuda.synchronize(device): waits for all work queued on the device (and raises what its kernels' deferred checks found).</summary>
         public static void Synchronize(int? device = null)
         {
             var d = new Device(DeviceType.Cuda, device ?? currentDevice);
-            CudaBackend.For(d);
             CudaBackend.MakeCurrent(d);
-            CudaBackend.Check(PstorchCuda.DeviceSynchronize());
+            CudaBackend.For(d).Synchronize();
         }
 
         /// <summary>

@@ -8,7 +8,8 @@ internal partial interface IBackend
     /// loss_i = (1 - s) * -w[t] (x_t - lse) + s / C * -sum_j w[j] (x_j - lse), t = target[i], 0 where t == ignoreIndex;
     /// reduced as <see cref="NllLoss"/> (mean divides both terms by totalWeight, the sum of w[t] over counted rows).
     /// lse [M] (float64 for float64 logits, else float32) is written for the backward.
-    /// Throws IndexOutOfRangeException("Target t is out of bounds.") for a target outside [0, C).
+    /// A target outside [0, C) throws IndexOutOfRangeException("Target t is out of bounds.") on the CPU; on CUDA the
+    /// kernel skips it and the error is thrown at the next synchronisation (DeferredDeviceChecks).
     /// </summary>
     void CrossEntropy(Tensor output, Tensor totalWeight, Tensor lse, Tensor logits, Tensor target, Tensor? weight, long ignoreIndex, double labelSmoothing, LossReduction reduction);
 

@@ -6,7 +6,7 @@ internal partial interface IBackend
     /// <summary>
     /// output = -weight[t] * logProbs[i, t] per row i with t = target[i] (0 where t == ignoreIndex), reduced by
     /// <paramref name="reduction"/>; totalWeight (a scalar) = the sum of the weights of the rows that count.
-    /// Throws IndexOutOfRangeException for a target outside [0, C).
+    /// Throws IndexOutOfRangeException for a target outside [0, C): at once on the CPU, at the next synchronisation on CUDA.
     /// </summary>
     void NllLoss(Tensor output, Tensor totalWeight, Tensor logProbs, Tensor target, Tensor? weight, long ignoreIndex, LossReduction reduction);
 

@@ -36,11 +36,17 @@ public sealed class CudaCrossEntropyTests
     }
 
     [Fact]
-    public void InvalidTarget_RaisesTheCpuError()
+    public void InvalidTarget_RaisesAtTheNextSynchronisationWithoutAWaitInTheLoss()
     {
         DeviceBuffer.RequireDevice();
         var x = Torch.Zeros([3, 4], device: Gpu);
-        Assert.Equal("Target 7 is out of bounds.",
-            Assert.Throws<IndexOutOfRangeException>(() => Functional.CrossEntropy(x, Torch.FromArray(new long[] { 0, 7, 1 }).To(Gpu))).Message);
+        var loss = Functional.CrossEntropy(x, Torch.FromArray(new long[] { 0, 7, 1 }).To(Gpu));   // queued, not waited for
+        var e = Assert.Throws<IndexOutOfRangeException>(() => loss.Item<float>());
+        Assert.Equal("Target is out of bounds: a cross_entropy target on cuda:0 was outside [0, 4) (CUDA reports it at the next synchronisation, like a device-side assert).", e.Message);
+        // reported once, and the context stays usable
+        Assert.Equal(3, Torch.Ones([3], device: Gpu).Sum().Item<float>());
+        using var valid = Functional.CrossEntropy(x, Torch.FromArray(new long[] { 0, 3, 1 }).To(Gpu));
+        Torch.Cuda.Synchronize();
+        Assert.Equal(Math.Log(4), valid.Item<float>(), 1e-6);
     }
 }

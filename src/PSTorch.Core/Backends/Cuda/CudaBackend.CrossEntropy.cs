@@ -5,19 +5,17 @@ namespace PSTorch.Backends.Cuda;
 /// <summary>cross_entropy with class-index targets on contiguous [M, C] logits, log-softmax fused in (loss.cu).</summary>
 internal sealed unsafe partial class CudaBackend
 {
-    /// <summary>An out-of-range target raises the CPU's IndexOutOfRangeException, from the kernel's device flag (as <see cref="NllLoss"/>).</summary>
+    /// <summary>An out-of-range target raises an IndexOutOfRangeException at the next synchronisation, from the kernel's device flag (as <see cref="NllLoss"/>).</summary>
     public void CrossEntropy(Tensor output, Tensor totalWeight, Tensor lse, Tensor logits, Tensor target, Tensor? weight, long ignoreIndex, double labelSmoothing, LossReduction reduction)
     {
         var device = Enter(output);
         SameDevice(device, totalWeight, lse, logits, target, weight);
         long rows = logits.ShapeRef[0], classes = logits.ShapeRef[1];
-        using var invalid = Tensor.Empty([], DType.Int32, device);
-        Fill(invalid, 0);
         if (reduction == LossReduction.None) Fill(totalWeight, 0);
+        var invalid = InvalidTargetFlag("cross_entropy", device, classes);
         Check(PstorchCuda.CrossEntropy(CudaOpCodes.Of(logits.DType), output.DataPointer, totalWeight.DataPointer, lse.DataPointer, logits.DataPointer,
             (long*)target.DataPointer, weight == null ? null : weight.DataPointer, rows, classes, ignoreIndex, labelSmoothing, (PstReduction)(int)reduction,
             (int*)invalid.DataPointer, Stream));
-        if (invalid.Item<int>() != 0) throw new IndexOutOfRangeException(FirstInvalidTarget(target, classes, ignoreIndex));
     }
 
     public void CrossEntropyBackward(Tensor gradLogits, Tensor gradOutput, Tensor logits, Tensor lse, Tensor target, Tensor? weight, Tensor totalWeight,

@@ -6,29 +6,30 @@ namespace PSTorch.Backends.Cuda;
 internal sealed unsafe partial class CudaBackend
 {
     /// <summary>
-    /// An out-of-range target raises the CPU's IndexOutOfRangeException: the kernel sets a device flag, read here
-    /// (PyTorch's CUDA kernel asserts on the device instead, which leaves the context unusable).
+    /// An out-of-range target raises an IndexOutOfRangeException at the next synchronisation with the device: the
+    /// kernel skips it and raises a device flag, which <see cref="DeferredDeviceChecks"/> reads then, so the loss costs
+    /// no wait (PyTorch's CUDA kernel asserts on the device instead, which leaves the context unusable).
     /// </summary>
     public void NllLoss(Tensor output, Tensor totalWeight, Tensor logProbs, Tensor target, Tensor? weight, long ignoreIndex, LossReduction reduction)
     {
         var device = Enter(output);
         SameDevice(device, totalWeight, logProbs, target, weight);
         long rows = logProbs.ShapeRef[0], classes = logProbs.ShapeRef[1];
-        using var invalid = Tensor.Empty([], DType.Int32, device);
-        Fill(invalid, 0);
         if (reduction == LossReduction.None) Fill(totalWeight, 0);
+        var invalid = InvalidTargetFlag("nll_loss", device, classes);
         Check(PstorchCuda.NllLoss(CudaOpCodes.Of(logProbs.DType), output.DataPointer, totalWeight.DataPointer, logProbs.DataPointer,
             (long*)target.DataPointer, weight == null ? null : weight.DataPointer, rows, classes, ignoreIndex, (PstReduction)(int)reduction,
             (int*)invalid.DataPointer, Stream));
-        if (invalid.Item<int>() != 0) throw new IndexOutOfRangeException(FirstInvalidTarget(target, classes, ignoreIndex));
     }
 
-    /// <summary>The CPU kernel's message, naming the first target outside [0, classes) (read back only on this error path).</summary>
-    static string FirstInvalidTarget(Tensor target, long classes, long ignoreIndex)
+    /// <summary>A cleared device flag for the loss kernels' out-of-range targets, checked at the next synchronisation.</summary>
+    static Tensor InvalidTargetFlag(string op, Device device, long classes)
     {
-        foreach (long t in target.ToArray<long>())
-            if (t != ignoreIndex && (t < 0 || t >= classes)) return $"Target {t} is out of bounds.";
-        return "Target is out of bounds.";
+        var flag = Tensor.Empty([], DType.Int32, device);
+        Instance.Fill(flag, 0);
+        DeferredDeviceChecks.Defer(flag, () => new IndexOutOfRangeException(
+            $"Target is out of bounds: a {op} target on {device} was outside [0, {classes}) (CUDA reports it at the next synchronisation, like a device-side assert)."));
+        return flag;
     }
 
     public void NllLossBackward(Tensor gradInput, Tensor gradOutput, Tensor target, Tensor? weight, Tensor totalWeight, long ignoreIndex, LossReduction reduction)

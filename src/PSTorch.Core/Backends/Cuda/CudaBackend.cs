@@ -114,5 +114,9 @@ internal sealed unsafe partial class CudaBackend : IBackend
         return dst.Device;
     }
 
-    public void Synchronize() => Check(PstorchCuda.DeviceSynchronize());
+    public void Synchronize()
+    {
+        Check(PstorchCuda.DeviceSynchronize());
+        DeferredDeviceChecks.Verify();
+    }
 }
