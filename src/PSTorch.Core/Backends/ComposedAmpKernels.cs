@@ -30,10 +30,25 @@ internal static class ComposedAmpKernels
             using (var found = foundInf.AsStridedView([], [], foundInf.StorageOffset))
                 backend.Binary(BinaryOp.Maximum, found, found, flag);
 
-            using var inv = Tensor.Empty([], grad.DType, grad.Device);
-            using (var source = invScale.AsStridedView([], [], invScale.StorageOffset)) backend.Copy(inv, source);
-            using var broadcast = inv.BroadcastView(grad.ShapeRef);
-            backend.Binary(BinaryOp.Mul, grad, grad, broadcast);
+            if (grad.DType is DType.Float32 or DType.Float64)
+            {
+                // the float32 inverse scale converts exactly to either
+                using var inv = Tensor.Empty([], grad.DType, grad.Device);
+                using (var source = invScale.AsStridedView([], [], invScale.StorageOffset)) backend.Copy(inv, source);
+                using var broadcast = inv.BroadcastView(grad.ShapeRef);
+                backend.Binary(BinaryOp.Mul, grad, grad, broadcast);
+            }
+            else
+            {
+                // half types: scaled in a float32 copy by the float32 inverse scale and rounded back once, as the CPU
+                // kernel (and PyTorch's, in float opmath); rounding the inverse scale to the half type first changed results
+                using var wide = Tensor.Empty(grad.ShapeRef, DType.Float32, grad.Device);
+                backend.Copy(wide, grad);
+                using (var source = invScale.AsStridedView([], [], invScale.StorageOffset))
+                using (var broadcast = source.BroadcastView(grad.ShapeRef))
+                    backend.Binary(BinaryOp.Mul, wide, wide, broadcast);
+                backend.Copy(grad, wide);
+            }
             grad.BumpVersion();
         }
     }

@@ -223,6 +223,19 @@ public class GradScalerTests
 
     [Theory]
     [MemberData(nameof(Kernels))]
+    public void NonFiniteCheckAndUnscale_ScalesHalfTypesInFloat32AndRoundsOnce(bool composed)
+    {
+        // 1 / 10 is no power of two: rounding it to bfloat16 first (1/10 -> 0.10009765625) changes some products' last bit
+        var values = Torch.Randn([4096], generator: new Generator().ManualSeed(5)).BFloat16();
+        var grad = values.Clone();
+        using var invScale = Torch.Full([], 0.1);
+        CheckAndUnscale(composed, [grad], Torch.Zeros([]), invScale);
+        var expected = (values.Float() * invScale).BFloat16();
+        Assert.True(grad.Equal(expected));
+    }
+
+    [Theory]
+    [MemberData(nameof(Kernels))]
     public void UpdateScale_BacksOffGrowsAndCounts(bool composed)
     {
         (float Scale, int Tracker) Update(float scale, int tracker, float foundInf, double growth = 2, long interval = 3)

@@ -70,8 +70,10 @@ internal sealed unsafe partial class CudaBackend
         }
         if (bias != null)
         {
-            // + bias[c], broadcast over images and positions
-            using var expanded = bias.AsStridedView(output.Shape, [0, 1, 0, 0], bias.StorageOffset);
+            // + bias[c], broadcast over images and positions; conv1d's output is [N, C, W] (3 dims), conv2d's [N, C, H, W]
+            var strides = new long[output.NDim];
+            strides[1] = 1;
+            using var expanded = bias.AsStridedView(output.Shape, strides, bias.StorageOffset);
             Binary(BinaryOp.Add, output, output, expanded);
         }
     }
