@@ -5,9 +5,10 @@ using PSTorch.Ops;
 namespace PSTorch.Tests.Cuda;
 
 /// <summary>
-/// Results the CUDA kernels must reproduce bit for bit from the CPU backend: the sign of zeros and NaN through sign and
-/// abs (the usual comparisons treat -0.0 and 0.0 as equal), and uniform fills over ranges that are not a power of two
-/// (where a fused multiply-add rounds differently from the CPU's separate product and sum). Skipped without a device.
+/// Results the CUDA kernels must reproduce bit for bit (or to the last bits) from the CPU backend: the sign of zeros and
+/// NaN through sign and abs (the usual comparisons treat -0.0 and 0.0 as equal), sinc where float arithmetic loses digits,
+/// and uniform fills over ranges that are not a power of two (where a fused multiply-add rounds differently from the
+/// CPU's separate product and sum). Skipped without a device.
 /// </summary>
 [Trait("Category", "Cuda")]
 public sealed unsafe class CudaBitExactnessTests
@@ -48,6 +49,18 @@ public sealed unsafe class CudaBitExactnessTests
         // the strided (op-code) kernel as well as the contiguous one
         var wide = Torch.FromArray(Specials.Concat(Specials).ToArray()).To(dtype).Reshape(2, Specials.Length).T();
         SameBits(Unary.Apply(op, wide), Unary.Apply(op, CudaTensorTests.OnDevice(wide)));
+    }
+
+    /// <summary>sinc near and at nonzero integers, where computing pi * x in float loses the digits the CPU's double keeps.</summary>
+    [Theory]
+    [InlineData(DType.Float32, 1e-5)]
+    [InlineData(DType.Float16, 4e-3)]
+    [InlineData(DType.BFloat16, 2.5e-2)]
+    public void SincNearIntegersMatchesTheCpu(DType dtype, double rtol)
+    {
+        DeviceBuffer.RequireDevice();
+        var x = Torch.FromArray(new[] { 1.0, 2.0, 3.0, -2.0, 2.9999, 1.0001, -0.9997, 7.0, 0.5, -0.25, 0.0 }).To(dtype);
+        CudaTensorTests.Close(x.Sinc(), x.Cuda().Sinc(), rtol);
     }
 
     [Theory]
