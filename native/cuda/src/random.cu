@@ -7,7 +7,8 @@
 namespace pst {
 namespace {
 
-// What each fill computes for element i; the loop writes it at dst's strided offset.
+// What each fill computes for element i; the loop writes it at dst's strided offset. The _rn intrinsics keep nvcc
+// from contracting from + u * range into a fused multiply-add: the CPU rounds the product and the sum separately.
 template <typename T> struct UniformElement {
     T* dst;
     double from, to;
@@ -16,11 +17,11 @@ template <typename T> struct UniformElement {
         if constexpr (std::is_same<T, double>::value) {
             Words w = philox(offset + static_cast<uint64_t>(i) / 2, seed);
             int pair = static_cast<int>(i % 2) * 2;
-            dst[o[0]] = from + unit_double(w.w[pair], w.w[pair + 1]) * (to - from);
+            dst[o[0]] = __dadd_rn(from, __dmul_rn(unit_double(w.w[pair], w.w[pair + 1]), to - from));
         } else {
             Words w = philox(offset + static_cast<uint64_t>(i) / 4, seed);
             float lo = static_cast<float>(from), range = static_cast<float>(to) - lo;
-            dst[o[0]] = convert<T>(lo + unit_float(w.w[i % 4]) * range);
+            dst[o[0]] = convert<T>(__fadd_rn(lo, __fmul_rn(unit_float(w.w[i % 4]), range)));
         }
     }
 };
@@ -42,7 +43,7 @@ template <typename T> struct NormalElement {
         }
         double radius = sqrt(-2.0 * log(u1)) * std;
         double angle = 2.0 * 3.14159265358979323846 * u2;
-        double value = mean + radius * (i % 2 == 0 ? cos(angle) : sin(angle));
+        double value = __dadd_rn(mean, __dmul_rn(radius, i % 2 == 0 ? cos(angle) : sin(angle)));
         if constexpr (std::is_same<T, double>::value) dst[o[0]] = value;
         else dst[o[0]] = convert<T>(static_cast<float>(value));
     }
