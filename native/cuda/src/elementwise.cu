@@ -31,11 +31,11 @@ struct Relu {
         else return x < C(0) ? C(0) : x;
     }
 };
-// As the CPU's SignFunction: 1 above zero, -1 below, otherwise x itself (NaN stays NaN, -0.0 stays -0.0).
+// PyTorch's sign, as the CPU's SignFunction: (0 < x) - (x < 0), so NaN gives 0 and -0.0 gives +0.0.
 struct Sign {
     template <typename C> __device__ C operator()(C x) const {
         if constexpr (never_negative_v<C>) return C(C(0) < x);
-        else return C(0) < x ? C(1) : x < C(0) ? C(-1) : x;
+        else return C(0) < x ? C(1) : x < C(0) ? C(-1) : C(0);
     }
 };
 struct LogicalNot { template <typename C> __device__ C operator()(C x) const { return C(!(x != C(0))); } };

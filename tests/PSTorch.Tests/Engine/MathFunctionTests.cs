@@ -379,6 +379,23 @@ public class MathFunctionTests
         Assert.Equal("PowBackward1", Leaf([1.0]).FloatPower(Doubles([2])).GradFn!.Name);
     }
 
+    [Theory]
+    [InlineData(DType.Float32)]
+    [InlineData(DType.Float64)]
+    [InlineData(DType.Float16)]
+    [InlineData(DType.BFloat16)]
+    public void SignOfNaNIsZeroAndOfNegativeZeroIsPositiveZeroAsInPyTorch(DType dtype)
+    {
+        // torch.sign is (0 < x) - (x < 0): NaN gives 0, unlike NumPy (pytorch/pytorch#41245), and -0.0 gives +0.0
+        var x = Doubles([double.NaN, -0.0, 0.0, double.NegativeInfinity, 2.5]).To(dtype);
+        foreach (var y in new[] { x.Sign(), x.Sgn() })
+        {
+            var v = y.To(DType.Float64).ToArray<double>();
+            Assert.Equal([0L, 0L, 0L], v.Take(3).Select(BitConverter.DoubleToInt64Bits));
+            Assert.Equal([-1.0, 1.0], v.Skip(3));
+        }
+    }
+
     [Fact]
     public void ClassificationFunctionsGiveBoolResults()
     {

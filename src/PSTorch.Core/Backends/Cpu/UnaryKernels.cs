@@ -54,9 +54,10 @@ internal struct ReluFunction<T> : IUnaryFunction<T> where T : unmanaged, INumber
     }
 }
 
+/// <summary>PyTorch's sign: (0 &lt; x) - (x &lt; 0), so NaN gives 0 and -0.0 gives +0.0 (unlike NumPy, pytorch/pytorch#41245).</summary>
 internal struct SignFunction<T> : IUnaryFunction<T> where T : unmanaged, INumber<T>
 {
-    public static T Apply(T x) => x > T.Zero ? T.One : x < T.Zero ? -T.One : x;
+    public static T Apply(T x) => x > T.Zero ? T.One : x < T.Zero ? -T.One : T.Zero;
     public static void Apply(ReadOnlySpan<T> x, Span<T> d) { for (int i = 0; i < d.Length; i++) d[i] = Apply(x[i]); }
 }
 
