@@ -16,7 +16,24 @@ internal unsafe struct ConvertRow<TSrc, TDst> : IRowKernel
             Buffer.MemoryCopy(x, o, n * sizeof(TDst), n * sizeof(TDst));
             return;
         }
-        for (long i = 0; i < n; i++) o[i * so] = TDst.CreateTruncating(x[i * sx]);
+        for (long i = 0; i < n; i++) o[i * so] = Convert(x[i * sx]);
+    }
+
+    static bool IsFloat<T>() => typeof(T) == typeof(float) || typeof(T) == typeof(double) || typeof(T) == typeof(Half) || typeof(T) == typeof(BFloat16);
+
+    /// <summary>
+    /// PyTorch's CPU cast of a float to an integer, as compiled on x86: to uint8 through int64 (c10's
+    /// static_cast_with_inter_type: 300.0 is 44, -1.0 is 255, where .NET would saturate to 255 and 0), to int8/int16
+    /// through int32, and a float outside int32/int64 (or NaN) becomes the "integer indefinite" value, the type's
+    /// minimum. Everything else converts as .NET's truncating conversion.
+    /// </summary>
+    static TDst Convert(TSrc value)
+    {
+        if (!IsFloat<TSrc>() || IsFloat<TDst>()) return TDst.CreateTruncating(value);
+        double d = double.CreateTruncating(value);
+        if (typeof(TDst) == typeof(long) || typeof(TDst) == typeof(byte))
+            return TDst.CreateTruncating(d is >= -9.2233720368547758E18 and < 9.2233720368547758E18 ? (long)d : long.MinValue);
+        return TDst.CreateTruncating(d is >= -2147483648.0 and < 2147483648.0 ? (int)d : int.MinValue);
     }
 }
 
