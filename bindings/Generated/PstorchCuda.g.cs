@@ -250,7 +250,7 @@ internal static unsafe partial class PstorchCuda
     public const string Library = "pstorch_cuda";
 
     /// <summary>Bumped whenever a declaration here changes; the C# side refuses a library built from another version.</summary>
-    public const int AbiVersion = 4;
+    public const int AbiVersion = 5;
 
     /// <summary>Most dimensions a pst_tensor describes.</summary>
     public const int MaxDims = 8;
@@ -540,6 +540,14 @@ internal static unsafe partial class PstorchCuda
     /// <summary>One SGD step for `count` parameters (arrays as pst_adam_step; momentum_buffers NULL without momentum), the arithmetic of IBackend.SgdStep: g = (maximize ? -grad : grad) + weight_decay * p; with momentum buf = initialize_buffer ? g : momentum * buf + (1 - dampening) g, g = nesterov ? g + momentum * buf : buf; p -= lr * g.</summary>
     [LibraryImport(Library, EntryPoint = "pst_sgd_step")]
     public static partial PstStatus SgdStep(PstDtype dtype, void** @params, void** grads, void** momentumBuffers, long* sizes, int count, int initializeBuffer, double lr, double momentum, double dampening, double weightDecay, int nesterov, int maximize, void* stream);
+
+    /// <summary>One Adagrad step (step number `step`, 1-based, shared by the list) for `count` parameters (arrays as pst_adam_step), the arithmetic of IBackend.AdagradStep: g = (maximize ? -grad : grad) + weight_decay * p; sum += g^2; p -= g / (sqrt(sum) + eps) * clr with clr = lr / (1 + (step - 1) * lr_decay), computed in double.</summary>
+    [LibraryImport(Library, EntryPoint = "pst_adagrad_step")]
+    public static partial PstStatus AdagradStep(PstDtype dtype, void** @params, void** grads, void** sums, long* sizes, int count, double lr, double lrDecay, double weightDecay, double eps, int maximize, long step, void* stream);
+
+    /// <summary>One RMSprop step for `count` parameters (arrays as pst_adam_step; grad_avgs NULL unless centered, momentum_buffers NULL without momentum), the arithmetic of IBackend.RmspropStep: g = (maximize ? -grad : grad) + weight_decay * p; square_avg = alpha square_avg + (1 - alpha) g^2; centered: grad_avg = alpha grad_avg + (1 - alpha) g, avg = square_avg - grad_avg^2, else avg = square_avg; d = g / (sqrt(avg) + eps); with momentum buf = momentum buf + d, p -= lr buf, else p -= lr d.</summary>
+    [LibraryImport(Library, EntryPoint = "pst_rmsprop_step")]
+    public static partial PstStatus RmspropStep(PstDtype dtype, void** @params, void** grads, void** squareAvgs, void** gradAvgs, void** momentumBuffers, long* sizes, int count, double lr, double alpha, double eps, double weightDecay, double momentum, int maximize, void* stream);
 
     /// <summary>Dropout over n contiguous elements: element i draws u as pst_fill_uniform(0, 1) does for element i (float32 layout: block offset + i/4, word i%4, for every dtype but float64; float64: block offset + i/2), keeps it when u &gt;= p (compared in float, or double for float64), and writes output = input * (kept ? 1 / (1 - p) : 0) and mask[i] = kept (uint8, may be NULL). The caller advances its generator by the blocks of a uniform fill of n.</summary>
     [LibraryImport(Library, EntryPoint = "pst_dropout")]

@@ -47,7 +47,7 @@ extern "C" {
 #endif
 
 /// Bumped whenever a declaration here changes; the C# side refuses a library built from another version.
-#define PST_ABI_VERSION 4
+#define PST_ABI_VERSION 5
 /// Most dimensions a pst_tensor describes.
 #define PST_MAX_DIMS 8
 /// Bytes of pst_device_properties.name, NUL included.
@@ -510,6 +510,16 @@ PST_API pst_status pst_adam_step(pst_dtype dtype, void** params, void** grads, v
 /// arithmetic of IBackend.SgdStep: g = (maximize ? -grad : grad) + weight_decay * p; with momentum buf = initialize_buffer ?
 /// g : momentum * buf + (1 - dampening) g, g = nesterov ? g + momentum * buf : buf; p -= lr * g.
 PST_API pst_status pst_sgd_step(pst_dtype dtype, void** params, void** grads, void** momentum_buffers, const int64_t* sizes, int32_t count, int32_t initialize_buffer, double lr, double momentum, double dampening, double weight_decay, int32_t nesterov, int32_t maximize, void* stream);
+/// One Adagrad step (step number `step`, 1-based, shared by the list) for `count` parameters (arrays as
+/// pst_adam_step), the arithmetic of IBackend.AdagradStep: g = (maximize ? -grad : grad) + weight_decay * p;
+/// sum += g^2; p -= g / (sqrt(sum) + eps) * clr with clr = lr / (1 + (step - 1) * lr_decay), computed in double.
+PST_API pst_status pst_adagrad_step(pst_dtype dtype, void** params, void** grads, void** sums, const int64_t* sizes, int32_t count, double lr, double lr_decay, double weight_decay, double eps, int32_t maximize, int64_t step, void* stream);
+/// One RMSprop step for `count` parameters (arrays as pst_adam_step; grad_avgs NULL unless centered,
+/// momentum_buffers NULL without momentum), the arithmetic of IBackend.RmspropStep: g = (maximize ? -grad : grad) +
+/// weight_decay * p; square_avg = alpha square_avg + (1 - alpha) g^2; centered: grad_avg = alpha grad_avg +
+/// (1 - alpha) g, avg = square_avg - grad_avg^2, else avg = square_avg; d = g / (sqrt(avg) + eps); with momentum
+/// buf = momentum buf + d, p -= lr buf, else p -= lr d.
+PST_API pst_status pst_rmsprop_step(pst_dtype dtype, void** params, void** grads, void** square_avgs, void** grad_avgs, void** momentum_buffers, const int64_t* sizes, int32_t count, double lr, double alpha, double eps, double weight_decay, double momentum, int32_t maximize, void* stream);
 
 /// Dropout over n contiguous elements: element i draws u as pst_fill_uniform(0, 1) does for element i (float32
 /// layout: block offset + i/4, word i%4, for every dtype but float64; float64: block offset + i/2), keeps it when

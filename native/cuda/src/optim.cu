@@ -1,4 +1,4 @@
-// Fused multi-tensor optimizer steps (Adam/AdamW, SGD) with the arithmetic of the CPU's CpuBackend.Optim. A step takes up to kMaxTensors parameters per launch: the
+// Fused multi-tensor optimizer steps (Adam/AdamW, SGD, Adagrad, RMSprop) with the arithmetic of the CPU's CpuBackend.Optim. A step takes up to kMaxTensors parameters per launch: the
 // kernel argument holds their pointers and the first block of each, and every block updates one chunk of one
 // tensor (PyTorch's foreach/fused layout).
 #include "nn.cuh"
@@ -89,6 +89,70 @@ template <typename T> __global__ void sgd_kernel(TensorList<3> list, SgdScalars 
     }
 }
 
+struct AdagradScalars {
+    double grad_sign, weight_decay, eps, clr;
+    bool decay;
+};
+
+// Operands: 0 param, 1 grad, 2 sum.
+template <typename T> __global__ void adagrad_kernel(TensorList<3> list, AdagradScalars s) {
+    using C = compute_t<T>;
+    const int t = tensor_of(list, blockIdx.x);
+    const int64_t start = (blockIdx.x - list.first_block[t]) * static_cast<int64_t>(kChunk);
+    const int64_t end = min(start + kChunk, list.sizes[t]);
+    T* p = static_cast<T*>(list.pointers[0][t]);
+    const T* g = static_cast<const T*>(list.pointers[1][t]);
+    T* sum = static_cast<T*>(list.pointers[2][t]);
+    const C sign = static_cast<C>(s.grad_sign), wd = static_cast<C>(s.weight_decay), eps = static_cast<C>(s.eps), clr = static_cast<C>(s.clr);
+    for (int64_t i = start + threadIdx.x; i < end; i += blockDim.x) {
+        const C pi = convert<C>(p[i]);
+        C gi = convert<C>(g[i]) * sign;
+        if (s.decay) gi += pi * wd;
+        const C si = convert<C>(sum[i]) + gi * gi;
+        sum[i] = convert<T>(si);
+        p[i] = convert<T>(pi - gi / (sqrt(si) + eps) * clr);
+    }
+}
+
+struct RmspropScalars {
+    double grad_sign, weight_decay, alpha, eps, momentum, lr;
+    bool decay, centered, use_momentum;
+};
+
+// Operands: 0 param, 1 grad, 2 square_avg, 3 grad_avg, 4 momentum buffer.
+template <typename T> __global__ void rmsprop_kernel(TensorList<5> list, RmspropScalars s) {
+    using C = compute_t<T>;
+    const int t = tensor_of(list, blockIdx.x);
+    const int64_t start = (blockIdx.x - list.first_block[t]) * static_cast<int64_t>(kChunk);
+    const int64_t end = min(start + kChunk, list.sizes[t]);
+    T* p = static_cast<T*>(list.pointers[0][t]);
+    const T* g = static_cast<const T*>(list.pointers[1][t]);
+    T* square_avg = static_cast<T*>(list.pointers[2][t]);
+    T* grad_avg = static_cast<T*>(list.pointers[3][t]);
+    T* buf = static_cast<T*>(list.pointers[4][t]);
+    const C sign = static_cast<C>(s.grad_sign), wd = static_cast<C>(s.weight_decay);
+    const C alpha = static_cast<C>(s.alpha), one_minus_alpha = static_cast<C>(1 - s.alpha);
+    const C eps = static_cast<C>(s.eps), momentum = static_cast<C>(s.momentum), lr = static_cast<C>(s.lr);
+    for (int64_t i = start + threadIdx.x; i < end; i += blockDim.x) {
+        const C pi = convert<C>(p[i]);
+        C gi = convert<C>(g[i]) * sign;
+        if (s.decay) gi += pi * wd;
+        C avg = convert<C>(square_avg[i]) * alpha + gi * gi * one_minus_alpha;
+        square_avg[i] = convert<T>(avg);
+        if (s.centered) {
+            const C gai = convert<C>(grad_avg[i]) * alpha + gi * one_minus_alpha;
+            grad_avg[i] = convert<T>(gai);
+            avg -= gai * gai;
+        }
+        C step = gi / (sqrt(avg) + eps);
+        if (s.use_momentum) {
+            step += convert<C>(buf[i]) * momentum;
+            buf[i] = convert<T>(step);
+        }
+        p[i] = convert<T>(pi - step * lr);
+    }
+}
+
 // Launches kernel(list, scalars) over the tensors in groups of kMaxTensors; operands[k] is the host array of
 // operand k's pointers (NULL for an optional operand that is absent: its entries stay NULL).
 template <int K, typename Launch> pst_status for_tensor_lists(void** const (&operands)[K], const int64_t* sizes, int32_t count, Launch launch) {
@@ -173,6 +237,56 @@ pst_status pst_sgd_step(pst_dtype dtype, void** params, void** grads, void** mom
         using T = typename decltype(tag)::type;
         return for_tensor_lists(operands, sizes, count, [&](const TensorList<3>& list, unsigned int blocks) {
             sgd_kernel<T><<<blocks, kThreads, 0, as_stream(stream)>>>(list, s);
+            PST_LAUNCH_CHECK();
+            return PST_SUCCESS;
+        });
+    });
+}
+
+pst_status pst_adagrad_step(pst_dtype dtype, void** params, void** grads, void** sums, const int64_t* sizes, int32_t count, double lr,
+                            double lr_decay, double weight_decay, double eps, int32_t maximize, int64_t step, void* stream) {
+    PST_REQUIRE(count >= 0, "pst_adagrad_step: negative count");
+    if (count == 0) return PST_SUCCESS;
+    PST_CHECK(require_pointers(params && grads && sums && sizes, "pst_adagrad_step"));
+    PST_REQUIRE(step >= 1, "pst_adagrad_step: step %lld is not positive", static_cast<long long>(step));
+    AdagradScalars s{};
+    s.grad_sign = maximize ? -1 : 1;
+    s.weight_decay = weight_decay;
+    s.eps = eps;
+    s.clr = lr / (1 + static_cast<double>(step - 1) * lr_decay);
+    s.decay = weight_decay != 0;
+    void** const operands[3] = {params, grads, sums};
+    return visit_floating(dtype, [&](auto tag) {
+        using T = typename decltype(tag)::type;
+        return for_tensor_lists(operands, sizes, count, [&](const TensorList<3>& list, unsigned int blocks) {
+            adagrad_kernel<T><<<blocks, kThreads, 0, as_stream(stream)>>>(list, s);
+            PST_LAUNCH_CHECK();
+            return PST_SUCCESS;
+        });
+    });
+}
+
+pst_status pst_rmsprop_step(pst_dtype dtype, void** params, void** grads, void** square_avgs, void** grad_avgs, void** momentum_buffers,
+                            const int64_t* sizes, int32_t count, double lr, double alpha, double eps, double weight_decay, double momentum,
+                            int32_t maximize, void* stream) {
+    PST_REQUIRE(count >= 0, "pst_rmsprop_step: negative count");
+    if (count == 0) return PST_SUCCESS;
+    PST_CHECK(require_pointers(params && grads && square_avgs && sizes, "pst_rmsprop_step"));
+    RmspropScalars s{};
+    s.grad_sign = maximize ? -1 : 1;
+    s.weight_decay = weight_decay;
+    s.alpha = alpha;
+    s.eps = eps;
+    s.momentum = momentum;
+    s.lr = lr;
+    s.decay = weight_decay != 0;
+    s.centered = grad_avgs != nullptr;
+    s.use_momentum = momentum_buffers != nullptr;
+    void** const operands[5] = {params, grads, square_avgs, grad_avgs, momentum_buffers};
+    return visit_floating(dtype, [&](auto tag) {
+        using T = typename decltype(tag)::type;
+        return for_tensor_lists(operands, sizes, count, [&](const TensorList<5>& list, unsigned int blocks) {
+            rmsprop_kernel<T><<<blocks, kThreads, 0, as_stream(stream)>>>(list, s);
             PST_LAUNCH_CHECK();
             return PST_SUCCESS;
         });

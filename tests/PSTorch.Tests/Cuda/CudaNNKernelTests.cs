@@ -585,6 +585,82 @@ public sealed unsafe class CudaNNKernelTests
         }
     }
 
+    [Theory]
+    [InlineData(DType.Float32, false, 0.0, 1L)]
+    [InlineData(DType.Float32, true, 0.2, 4L)]
+    [InlineData(DType.Float64, true, 0.1, 3L)]
+    [InlineData(DType.Float64, false, 0.0, 1L)]
+    public void MultiTensorAdagradStepMatchesCpu(DType dtype, bool maximize, double weightDecay, long step)
+    {
+        DeviceBuffer.RequireDevice();
+        var param = Tensors(dtype, 900);
+        var grad = Tensors(dtype, 1000);
+        var sum = Tensors(dtype, 1100, positive: true);
+        var buffers = new[] { param, grad, sum }.Select(Upload).ToArray();
+        const double lr = 0.05, lrDecay = 0.3, eps = 1e-6;
+        Cpu.AdagradStep(param.Select((t, i) => new AdagradTensors(t, grad[i], sum[i])).ToArray(), lr, lrDecay, weightDecay, eps, maximize, step);
+        try
+        {
+            void*[] p = PointersOf(buffers[0]), g = PointersOf(buffers[1]), s = PointersOf(buffers[2]);
+            long[] sizes = ParameterSizes;
+            fixed (void** pp = p, gp = g, ssp = s)
+            fixed (long* sp = sizes)
+                DeviceBuffer.Check(PstorchCuda.AdagradStep(Code(dtype), pp, gp, ssp, sp, sizes.Length, lr, lrDecay, weightDecay, eps,
+                    maximize ? 1 : 0, step, null));
+            var tolerance = Tolerance(dtype, 1e-5);
+            for (int i = 0; i < param.Length; i++)
+            {
+                Close(param[i], Download(buffers[0][i], param[i]), tolerance);
+                Close(sum[i], Download(buffers[2][i], sum[i]), tolerance);
+            }
+        }
+        finally
+        {
+            foreach (var b in buffers.SelectMany(x => x)) b.Dispose();
+        }
+    }
+
+    [Theory]
+    [InlineData(DType.Float32, false, 0.0, false)]
+    [InlineData(DType.Float32, true, 0.9, true)]
+    [InlineData(DType.Float64, true, 0.0, false)]
+    [InlineData(DType.Float64, false, 0.5, true)]
+    public void MultiTensorRmspropStepMatchesCpu(DType dtype, bool centered, double momentum, bool maximize)
+    {
+        DeviceBuffer.RequireDevice();
+        var param = Tensors(dtype, 1200);
+        var grad = Tensors(dtype, 1300);
+        // square_avg stays above grad_avg^2 (|grad_avg| <= 0.5), so the centered average is positive
+        var squareAvg = Tensors(dtype, 1400, positive: true).Select(t => t + 0.25).ToArray();
+        var gradAvg = Tensors(dtype, 1500).Select(t => t.Clamp(-0.5, 0.5)).ToArray();
+        var momentumBuffer = Tensors(dtype, 1600);
+        var buffers = new[] { param, grad, squareAvg, gradAvg, momentumBuffer }.Select(Upload).ToArray();
+        const double lr = 0.01, alpha = 0.9, eps = 1e-6, weightDecay = 0.05;
+        Cpu.RmspropStep(param.Select((t, i) => new RmspropTensors(t, grad[i], squareAvg[i], centered ? gradAvg[i] : null, momentum > 0 ? momentumBuffer[i] : null))
+            .ToArray(), lr, alpha, eps, weightDecay, momentum, maximize);
+        try
+        {
+            void*[] p = PointersOf(buffers[0]), g = PointersOf(buffers[1]), sq = PointersOf(buffers[2]), ga = PointersOf(buffers[3]), mb = PointersOf(buffers[4]);
+            long[] sizes = ParameterSizes;
+            fixed (void** pp = p, gp = g, sqp = sq, gap = ga, bp = mb)
+            fixed (long* sp = sizes)
+                DeviceBuffer.Check(PstorchCuda.RmspropStep(Code(dtype), pp, gp, sqp, centered ? gap : null, momentum > 0 ? bp : null, sp, sizes.Length,
+                    lr, alpha, eps, weightDecay, momentum, maximize ? 1 : 0, null));
+            var tolerance = Tolerance(dtype, 1e-5);
+            for (int i = 0; i < param.Length; i++)
+            {
+                Close(param[i], Download(buffers[0][i], param[i]), tolerance);
+                Close(squareAvg[i], Download(buffers[2][i], squareAvg[i]), tolerance);
+                Close(gradAvg[i], Download(buffers[3][i], gradAvg[i]), tolerance);
+                Close(momentumBuffer[i], Download(buffers[4][i], momentumBuffer[i]), tolerance);
+            }
+        }
+        finally
+        {
+            foreach (var b in buffers.SelectMany(x => x)) b.Dispose();
+        }
+    }
+
     // ---- dropout ----
 
     [Theory]

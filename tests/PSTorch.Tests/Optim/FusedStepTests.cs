@@ -25,6 +25,9 @@ public class FusedStepTests
     {
         { "adam", DType.Float32 }, { "adam", DType.Float64 }, { "adamw-amsgrad", DType.Float32 }, { "adam-maximize-wd", DType.Float64 },
         { "sgd-nesterov", DType.Float32 }, { "sgd-dampening-wd", DType.Float64 }, { "sgd-plain-maximize", DType.Float32 },
+        { "adagrad", DType.Float32 }, { "adagrad", DType.Float64 }, { "adagrad-all", DType.Float32 }, { "adagrad-all", DType.Float64 },
+        { "rmsprop", DType.Float32 }, { "rmsprop", DType.Float64 }, { "rmsprop-centered-wd", DType.Float32 }, { "rmsprop-momentum-maximize", DType.Float64 },
+        { "rmsprop-all", DType.Float32 }, { "rmsprop-all", DType.Float64 },
     };
 
     static Optimizer Create(string name, Parameter p) => name switch
@@ -35,6 +38,12 @@ public class FusedStepTests
         "sgd-nesterov" => new SGD([p], lr: 0.01, momentum: 0.9, nesterov: true),
         "sgd-dampening-wd" => new SGD([p], lr: 0.01, momentum: 0.9, dampening: 0.2, weightDecay: 0.05),
         "sgd-plain-maximize" => new SGD([p], lr: 0.01, maximize: true),
+        "adagrad" => new Adagrad([p], lr: 0.01),
+        "adagrad-all" => new Adagrad([p], lr: 0.05, lrDecay: 0.3, weightDecay: 0.1, initialAccumulatorValue: 0.2, eps: 1e-3, maximize: true),
+        "rmsprop" => new RMSprop([p], lr: 0.01),
+        "rmsprop-centered-wd" => new RMSprop([p], lr: 0.01, alpha: 0.9, weightDecay: 0.05, centered: true),
+        "rmsprop-momentum-maximize" => new RMSprop([p], lr: 0.01, eps: 1e-3, momentum: 0.8, maximize: true),
+        "rmsprop-all" => new RMSprop([p], lr: 0.02, alpha: 0.8, eps: 1e-4, weightDecay: 0.1, momentum: 0.5, centered: true, maximize: true),
         _ => throw new ArgumentException(name),
     };
 
@@ -64,17 +73,24 @@ public class FusedStepTests
         "adamw-amsgrad" => new AdamW(ps, lr: 0.01, betas: (0.9, 0.6), amsgrad: true),
         "sgd-nesterov" => new SGD(ps, lr: 0.01, momentum: 0.9, nesterov: true),
         "sgd-plain-maximize" => new SGD(ps, lr: 0.01, maximize: true),
+        "adagrad-all" => new Adagrad(ps, lr: 0.05, lrDecay: 0.3, weightDecay: 0.1, initialAccumulatorValue: 0.2, eps: 1e-3, maximize: true),
+        "rmsprop-all" => new RMSprop(ps, lr: 0.02, alpha: 0.8, eps: 1e-4, weightDecay: 0.1, momentum: 0.5, centered: true, maximize: true),
+        "rmsprop-plain" => new RMSprop(ps, lr: 0.01),
         _ => throw new ArgumentException(name),
     };
 
     // One group of float32 and float64 parameters, one of them strided (formula path) and one that first gets a
-    // gradient at the second step (so its step number, or SGD's first-step flag, differs from the others'): the
+    // gradient at the second step (so its step number, or SGD's first-step flag, differs from the others'; Adagrad's
+    // decayed learning rate depends on it): the
     // fused multi-tensor calls must give each parameter exactly what an optimizer of its own gives it.
     [Theory]
     [InlineData("adam")]
     [InlineData("adamw-amsgrad")]
     [InlineData("sgd-nesterov")]
     [InlineData("sgd-plain-maximize")]
+    [InlineData("adagrad-all")]
+    [InlineData("rmsprop-all")]
+    [InlineData("rmsprop-plain")]
     public void AGroupStepsEachParameterAsAnOptimizerOfItsOwn(string name)
     {
         var shapes = new (long[] Shape, DType DType)[] { ([40, 7], DType.Float32), ([13], DType.Float64), ([5, 9], DType.Float32), ([300], DType.Float64) };
@@ -102,11 +118,14 @@ public class FusedStepTests
     }
 
     // A parameter whose update throws (a gradient of the wrong shape) stops the step: the parameters set aside for
-    // the fused call before it are left as they were, step count and momentum buffer included, and the next step
-    // is that parameter's first.
+    // the fused call before it are left as they were, step count and momentum buffer included (SGD's is removed, as
+    // its presence marks a filled buffer; RMSprop's may stay as the zeros of PyTorch's initial state), and the next
+    // step is that parameter's first.
     [Theory]
     [InlineData("adam")]
     [InlineData("sgd-nesterov")]
+    [InlineData("adagrad-all")]
+    [InlineData("rmsprop-all")]
     public void AFailedGroupLeavesTheSetAsideParametersUntouched(string name)
     {
         var fusable = new Parameter(Torch.Ones(8));
@@ -119,7 +138,11 @@ public class FusedStepTests
         Assert.ThrowsAny<Exception>(() => optimizer.Step());
         Assert.Equal(Enumerable.Repeat(1f, 8), fusable.ToArray<float>());
         var state = optimizer.State[fusable];
-        Assert.False(state.ContainsKey("momentum_buffer"));
+        if (state.TryGetValue("momentum_buffer", out var buffer))
+        {
+            Assert.IsType<RMSprop>(optimizer);
+            Assert.Equal(new float[8], ((Tensor)buffer).ToArray<float>());
+        }
         Assert.Equal(0L, state.TryGetValue("step", out var s) ? System.Convert.ToInt64(s) : 0L);
 
         broken.Grad = null;

@@ -4,9 +4,9 @@ using System.Runtime.CompilerServices;
 namespace PSTorch.Backends.Cpu;
 
 /// <summary>
-/// Fused optimizer steps, parameter by parameter: each element of a parameter and its state is read and written
-/// once, vectorised with Vector&lt;T&gt;, and large tensors are split over the persistent thread team, so a step
-/// allocates nothing.
+/// Fused optimizer steps (Adam/AdamW, SGD, Adagrad, RMSprop), parameter by parameter: each element of a parameter
+/// and its state is read and written once, vectorised with Vector&lt;T&gt;, and large tensors are split over the
+/// persistent thread team, so a step allocates nothing.
 /// </summary>
 internal sealed unsafe partial class CpuBackend
 {
@@ -28,6 +28,24 @@ internal sealed unsafe partial class CpuBackend
         public double WeightDecay, Momentum, Dampening, GradSign, Lr;
     }
 
+    struct AdagradArgs
+    {
+        public nint Param, Grad, Sum;
+        public long Count;
+        public int Parts;
+        public bool IsDouble;
+        public double GradSign, WeightDecay, Eps, Clr;
+    }
+
+    struct RmspropArgs
+    {
+        public nint Param, Grad, SquareAvg, GradAvg, MomentumBuffer;
+        public long Count;
+        public int Parts;
+        public bool IsDouble;
+        public double GradSign, WeightDecay, Alpha, Eps, Momentum, Lr;
+    }
+
     public void AdamStep(ReadOnlySpan<AdamTensors> parameters, double lr, double beta1, double beta2,
         double eps, double weightDecay, bool decoupled, bool maximize, long step)
     {
@@ -40,6 +58,22 @@ internal sealed unsafe partial class CpuBackend
     {
         foreach (var (param, grad, momentumBuffer) in parameters)
             SgdStep(param, grad, momentumBuffer, initializeBuffers, lr, momentum, dampening, weightDecay, nesterov, maximize);
+    }
+
+    public void AdagradStep(ReadOnlySpan<AdagradTensors> parameters, double lr, double lrDecay, double weightDecay, double eps,
+        bool maximize, long step)
+    {
+        // the decayed learning rate as torch.optim.Adagrad computes it, in double
+        double clr = lr / (1 + (step - 1) * lrDecay);
+        foreach (var (param, grad, sum) in parameters)
+            AdagradStep(param, grad, sum, clr, weightDecay, eps, maximize);
+    }
+
+    public void RmspropStep(ReadOnlySpan<RmspropTensors> parameters, double lr, double alpha, double eps, double weightDecay,
+        double momentum, bool maximize)
+    {
+        foreach (var (param, grad, squareAvg, gradAvg, momentumBuffer) in parameters)
+            RmspropStep(param, grad, squareAvg, gradAvg, momentumBuffer, lr, alpha, eps, weightDecay, momentum, maximize);
     }
 
     static void AdamStep(Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq, Tensor? maxExpAvgSq, double lr, double beta1, double beta2,
@@ -83,6 +117,39 @@ internal sealed unsafe partial class CpuBackend
         momentumBuffer?.BumpVersion();
     }
 
+    static void AdagradStep(Tensor param, Tensor grad, Tensor sum, double clr, double weightDecay, double eps, bool maximize)
+    {
+        var args = new AdagradArgs
+        {
+            Param = (nint)param.DataPointer, Grad = (nint)grad.DataPointer, Sum = (nint)sum.DataPointer,
+            Count = param.Numel(), IsDouble = param.DType == DType.Float64,
+            GradSign = maximize ? -1 : 1, WeightDecay = weightDecay, Eps = eps, Clr = clr,
+        };
+        args.Parts = PartsFor(args.Count);
+        RunParts(&AdagradPart, &args, ref args.Parts);
+        param.BumpVersion();
+        sum.BumpVersion();
+    }
+
+    static void RmspropStep(Tensor param, Tensor grad, Tensor squareAvg, Tensor? gradAvg, Tensor? momentumBuffer, double lr, double alpha,
+        double eps, double weightDecay, double momentum, bool maximize)
+    {
+        var args = new RmspropArgs
+        {
+            Param = (nint)param.DataPointer, Grad = (nint)grad.DataPointer, SquareAvg = (nint)squareAvg.DataPointer,
+            GradAvg = gradAvg == null ? 0 : (nint)gradAvg.DataPointer,
+            MomentumBuffer = momentumBuffer == null ? 0 : (nint)momentumBuffer.DataPointer,
+            Count = param.Numel(), IsDouble = param.DType == DType.Float64,
+            GradSign = maximize ? -1 : 1, WeightDecay = weightDecay, Alpha = alpha, Eps = eps, Momentum = momentum, Lr = lr,
+        };
+        args.Parts = PartsFor(args.Count);
+        RunParts(&RmspropPart, &args, ref args.Parts);
+        param.BumpVersion();
+        squareAvg.BumpVersion();
+        gradAvg?.BumpVersion();
+        momentumBuffer?.BumpVersion();
+    }
+
     static int PartsFor(long count) =>
         count < StridedLoop.ParallelThreshold ? 1 : (int)Math.Min(Math.Min(CpuThreads.Count, ThreadTeam.MaxParts), count / (StridedLoop.ParallelThreshold / 2));
 
@@ -114,6 +181,20 @@ internal sealed unsafe partial class CpuBackend
         ref var a = ref Unsafe.AsRef<SgdArgs>(state);
         if (a.IsDouble) SgdRange<double>(ref a, part);
         else SgdRange<float>(ref a, part);
+    }
+
+    static void AdagradPart(void* state, int part)
+    {
+        ref var a = ref Unsafe.AsRef<AdagradArgs>(state);
+        if (a.IsDouble) AdagradRange<double>(ref a, part);
+        else AdagradRange<float>(ref a, part);
+    }
+
+    static void RmspropPart(void* state, int part)
+    {
+        ref var a = ref Unsafe.AsRef<RmspropArgs>(state);
+        if (a.IsDouble) RmspropRange<double>(ref a, part);
+        else RmspropRange<float>(ref a, part);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -202,6 +283,96 @@ internal sealed unsafe partial class CpuBackend
                 gi = nesterov ? gi + bi * momentum : bi;
             }
             p[i] = pi - gi * lr;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static void AdagradRange<T>(ref AdagradArgs a, int part) where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        var (start, end) = PartRange(a.Count, a.Parts, part, Vector<T>.Count);
+        T* p = (T*)a.Param, g = (T*)a.Grad, sum = (T*)a.Sum;
+        bool decay = a.WeightDecay != 0;
+        T sign = T.CreateTruncating(a.GradSign), wd = T.CreateTruncating(a.WeightDecay);
+        T eps = T.CreateTruncating(a.Eps), clr = T.CreateTruncating(a.Clr);
+        long i = start;
+        if (Vector.IsHardwareAccelerated)
+        {
+            Vector<T> vSign = new(sign), vWd = new(wd), vEps = new(eps), vClr = new(clr);
+            for (; i <= end - Vector<T>.Count; i += Vector<T>.Count)
+            {
+                var pi = LoadVector(p + i);
+                var gi = LoadVector(g + i) * vSign;
+                if (decay) gi += pi * vWd;
+                var si = LoadVector(sum + i) + gi * gi;
+                StoreVector(sum + i, si);
+                StoreVector(p + i, pi - gi / (Vector.SquareRoot(si) + vEps) * vClr);
+            }
+        }
+        for (; i < end; i++)
+        {
+            T pi = p[i], gi = g[i] * sign;
+            if (decay) gi += pi * wd;
+            T si = sum[i] + gi * gi;
+            sum[i] = si;
+            p[i] = pi - gi / (T.Sqrt(si) + eps) * clr;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static void RmspropRange<T>(ref RmspropArgs a, int part) where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        var (start, end) = PartRange(a.Count, a.Parts, part, Vector<T>.Count);
+        T* p = (T*)a.Param, g = (T*)a.Grad, sq = (T*)a.SquareAvg, gavg = (T*)a.GradAvg, buf = (T*)a.MomentumBuffer;
+        bool decay = a.WeightDecay != 0, centered = gavg != null, useMomentum = buf != null;
+        T sign = T.CreateTruncating(a.GradSign), wd = T.CreateTruncating(a.WeightDecay);
+        T alpha = T.CreateTruncating(a.Alpha), oneMinusAlpha = T.CreateTruncating(1 - a.Alpha);
+        T eps = T.CreateTruncating(a.Eps), momentum = T.CreateTruncating(a.Momentum), lr = T.CreateTruncating(a.Lr);
+        long i = start;
+        if (Vector.IsHardwareAccelerated)
+        {
+            Vector<T> vSign = new(sign), vWd = new(wd), vAlpha = new(alpha), vOneMinusAlpha = new(oneMinusAlpha);
+            Vector<T> vEps = new(eps), vMomentum = new(momentum), vLr = new(lr);
+            for (; i <= end - Vector<T>.Count; i += Vector<T>.Count)
+            {
+                var pi = LoadVector(p + i);
+                var gi = LoadVector(g + i) * vSign;
+                if (decay) gi += pi * vWd;
+                var avg = LoadVector(sq + i) * vAlpha + gi * gi * vOneMinusAlpha;
+                StoreVector(sq + i, avg);
+                if (centered)
+                {
+                    var gai = LoadVector(gavg + i) * vAlpha + gi * vOneMinusAlpha;
+                    StoreVector(gavg + i, gai);
+                    avg -= gai * gai;
+                }
+                var step = gi / (Vector.SquareRoot(avg) + vEps);
+                if (useMomentum)
+                {
+                    step += LoadVector(buf + i) * vMomentum;
+                    StoreVector(buf + i, step);
+                }
+                StoreVector(p + i, pi - step * vLr);
+            }
+        }
+        for (; i < end; i++)
+        {
+            T pi = p[i], gi = g[i] * sign;
+            if (decay) gi += pi * wd;
+            T avg = sq[i] * alpha + gi * gi * oneMinusAlpha;
+            sq[i] = avg;
+            if (centered)
+            {
+                T gai = gavg[i] * alpha + gi * oneMinusAlpha;
+                gavg[i] = gai;
+                avg -= gai * gai;
+            }
+            T step = gi / (T.Sqrt(avg) + eps);
+            if (useMomentum)
+            {
+                step += buf[i] * momentum;
+                buf[i] = step;
+            }
+            p[i] = pi - step * lr;
         }
     }
 

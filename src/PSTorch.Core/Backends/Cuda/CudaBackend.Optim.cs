@@ -87,4 +87,80 @@ internal sealed unsafe partial class CudaBackend
             buffer?.BumpVersion();
         }
     }
+
+    public void AdagradStep(ReadOnlySpan<AdagradTensors> parameters, double lr, double lrDecay, double weightDecay, double eps,
+        bool maximize, long step)
+    {
+        int count = parameters.Length;
+        if (count == 0) return;
+        var device = Enter(parameters[0].Param);
+        const int operands = 3;
+        Span<nint> table = count <= StackPointerLimit ? stackalloc nint[count * (operands + 1)] : new nint[count * (operands + 1)];
+        for (int i = 0; i < count; i++)
+        {
+            var (param, grad, sum) = parameters[i];
+            SameDevice(device, param);
+            SameDevice(device, grad);
+            SameDevice(device, sum);
+            table[i] = (nint)param.DataPointer;
+            table[count + i] = (nint)grad.DataPointer;
+            table[2 * count + i] = (nint)sum.DataPointer;
+            table[operands * count + i] = (nint)param.Numel();
+        }
+        fixed (nint* t = table)
+        {
+            void** pointers = (void**)t;
+            Check(PstorchCuda.AdagradStep(CudaOpCodes.Of(parameters[0].Param.DType), pointers, pointers + count, pointers + 2 * count,
+                (long*)(t + operands * count), count, lr, lrDecay, weightDecay, eps, maximize ? 1 : 0, step, Stream));
+        }
+        foreach (var (param, _, sum) in parameters)
+        {
+            param.BumpVersion();
+            sum.BumpVersion();
+        }
+    }
+
+    public void RmspropStep(ReadOnlySpan<RmspropTensors> parameters, double lr, double alpha, double eps, double weightDecay,
+        double momentum, bool maximize)
+    {
+        int count = parameters.Length;
+        if (count == 0) return;
+        var device = Enter(parameters[0].Param);
+        bool centered = parameters[0].GradAvg != null, withMomentum = parameters[0].MomentumBuffer != null;
+        // param, grad, square_avg, then grad_avg and momentum_buffer where present, then the sizes
+        const int gradAvgRow = 3;
+        int bufferRow = centered ? 4 : 3, operands = bufferRow + (withMomentum ? 1 : 0);
+        Span<nint> table = count <= StackPointerLimit ? stackalloc nint[count * (operands + 1)] : new nint[count * (operands + 1)];
+        for (int i = 0; i < count; i++)
+        {
+            var (param, grad, squareAvg, gradAvg, buffer) = parameters[i];
+            if ((gradAvg != null) != centered) throw new ArgumentException("RmspropStep: grad_avg must be given for every parameter or for none");
+            if ((buffer != null) != withMomentum) throw new ArgumentException("RmspropStep: a momentum buffer must be given for every parameter or for none");
+            SameDevice(device, param);
+            SameDevice(device, grad);
+            SameDevice(device, squareAvg);
+            SameDevice(device, gradAvg);
+            SameDevice(device, buffer);
+            table[i] = (nint)param.DataPointer;
+            table[count + i] = (nint)grad.DataPointer;
+            table[2 * count + i] = (nint)squareAvg.DataPointer;
+            if (centered) table[gradAvgRow * count + i] = (nint)gradAvg!.DataPointer;
+            if (withMomentum) table[bufferRow * count + i] = (nint)buffer!.DataPointer;
+            table[operands * count + i] = (nint)param.Numel();
+        }
+        fixed (nint* t = table)
+        {
+            void** pointers = (void**)t;
+            Check(PstorchCuda.RmspropStep(CudaOpCodes.Of(parameters[0].Param.DType), pointers, pointers + count, pointers + 2 * count,
+                centered ? pointers + gradAvgRow * count : null, withMomentum ? pointers + bufferRow * count : null,
+                (long*)(t + operands * count), count, lr, alpha, eps, weightDecay, momentum, maximize ? 1 : 0, Stream));
+        }
+        foreach (var (param, _, squareAvg, gradAvg, buffer) in parameters)
+        {
+            param.BumpVersion();
+            squareAvg.BumpVersion();
+            gradAvg?.BumpVersion();
+            buffer?.BumpVersion();
+        }
+    }
 }
