@@ -12,7 +12,7 @@ internal sealed unsafe partial class CudaBackend
         SameDevice(device, totalWeight, lse, logits, target, weight);
         long rows = logits.ShapeRef[0], classes = logits.ShapeRef[1];
         if (reduction == LossReduction.None) Fill(totalWeight, 0);
-        var invalid = InvalidTargetFlag("cross_entropy", device, classes);
+        using var invalid = InvalidTargetFlag("cross_entropy", device, classes);
         Check(PstorchCuda.CrossEntropy(CudaOpCodes.Of(logits.DType), output.DataPointer, totalWeight.DataPointer, lse.DataPointer, logits.DataPointer,
             (long*)target.DataPointer, weight == null ? null : weight.DataPointer, rows, classes, ignoreIndex, labelSmoothing, (PstReduction)(int)reduction,
             (int*)invalid.DataPointer, Stream));

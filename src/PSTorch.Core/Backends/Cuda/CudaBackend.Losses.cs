@@ -16,21 +16,16 @@ internal sealed unsafe partial class CudaBackend
         SameDevice(device, totalWeight, logProbs, target, weight);
         long rows = logProbs.ShapeRef[0], classes = logProbs.ShapeRef[1];
         if (reduction == LossReduction.None) Fill(totalWeight, 0);
-        var invalid = InvalidTargetFlag("nll_loss", device, classes);
+        using var invalid = InvalidTargetFlag("nll_loss", device, classes);
         Check(PstorchCuda.NllLoss(CudaOpCodes.Of(logProbs.DType), output.DataPointer, totalWeight.DataPointer, logProbs.DataPointer,
             (long*)target.DataPointer, weight == null ? null : weight.DataPointer, rows, classes, ignoreIndex, (PstReduction)(int)reduction,
             (int*)invalid.DataPointer, Stream));
     }
 
     /// <summary>A cleared device flag for the loss kernels' out-of-range targets, checked at the next synchronisation.</summary>
-    static Tensor InvalidTargetFlag(string op, Device device, long classes)
-    {
-        var flag = Tensor.Empty([], DType.Int32, device);
-        Instance.Fill(flag, 0);
-        DeferredDeviceChecks.Defer(flag, () => new IndexOutOfRangeException(
+    static Tensor InvalidTargetFlag(string op, Device device, long classes) =>
+        DeferredDeviceChecks.Claim(device, () => new IndexOutOfRangeException(
             $"Target is out of bounds: a {op} target on {device} was outside [0, {classes}) (CUDA reports it at the next synchronisation, like a device-side assert)."));
-        return flag;
-    }
 
     public void NllLossBackward(Tensor gradInput, Tensor gradOutput, Tensor target, Tensor? weight, Tensor totalWeight, long ignoreIndex, LossReduction reduction)
     {

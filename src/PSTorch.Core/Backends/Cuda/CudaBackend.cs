@@ -114,9 +114,12 @@ internal sealed unsafe partial class CudaBackend : IBackend
         return dst.Device;
     }
 
+    /// <summary>Waits for the current device (made current by the caller) and raises what its kernels' deferred checks found.</summary>
     public void Synchronize()
     {
         Check(PstorchCuda.DeviceSynchronize());
-        DeferredDeviceChecks.Verify();
+        int device;
+        Check(PstorchCuda.GetDevice(&device));
+        DeferredDeviceChecks.Verify(new Device(DeviceType.Cuda, device));
     }
 }

@@ -74,6 +74,6 @@ internal static unsafe class CudaMemory
         };
         CudaBackend.Check(PstorchCuda.MemcpyAsync(dst.DataPointer, src.DataPointer, (ulong)bytes, kind, CudaBackend.Stream));
         CudaBackend.Check(PstorchCuda.StreamSynchronize(CudaBackend.Stream));
-        if (!dst.IsCuda) DeferredDeviceChecks.Verify();   // the host waited for the device: the checks' answers are there
+        if (!dst.IsCuda) DeferredDeviceChecks.Verify(src.Device);   // the host waited for the device: the checks' answers are there
     }
 }

@@ -2,52 +2,70 @@ namespace PSTorch.Backends.Cuda;
 
 /// <summary>
 /// Checks that a kernel answers on the device (a flag it raises, e.g. nll_loss's out-of-range target), verified at the
-/// next host synchronisation (a read back to the host, Torch.Cuda.Synchronize) instead of right after the launch: an
-/// op whose inputs must be validated then costs no wait, so a training step never stops for its loss. The error
-/// surfaces later, as a CUDA error does in PyTorch (whose kernels assert on the device and leave the context unusable;
-/// here the kernels skip the bad elements and the context stays usable). With <see cref="MostPending"/> checks
-/// unverified, the next one verifies them first.
+/// device's next host synchronisation (a read back to the host, Torch.Cuda.Synchronize) instead of right after the
+/// launch: an op whose inputs must be validated then costs no wait, so a training step never stops for its loss. The
+/// error surfaces later, as a CUDA error does in PyTorch (whose kernels assert on the device and leave the context
+/// unusable; here the kernels skip the bad elements and the context stays usable). The flags are slots of one
+/// int32 buffer per device, allocated once, so checks allocate nothing; when every slot is pending, the next check
+/// verifies them first.
 /// </summary>
 internal static class DeferredDeviceChecks
 {
-    const int MostPending = 256;
+    const int Slots = 256;
     static readonly object Gate = new();
-    static List<(Tensor Flag, Func<Exception> Error)> pending = [];
+    static readonly Dictionary<int, DeviceFlags> ByDevice = [];
 
-    /// <summary>
-    /// Takes over <paramref name="flag"/>, a 0-d int32 device tensor that is non-zero when <paramref name="error"/> must
-    /// be thrown; it may be registered before the kernel that sets it is queued.
-    /// </summary>
-    public static void Defer(Tensor flag, Func<Exception> error)
+    sealed class DeviceFlags(Tensor slots)
     {
-        bool full;
-        lock (Gate) full = pending.Count >= MostPending;
-        if (full) Verify();
-        lock (Gate) pending.Add((flag, error));
+        public Tensor Slots { get; } = slots;
+        public List<(int Slot, Func<Exception> Error)> Pending { get; set; } = [];
     }
 
-    /// <summary>Reads every pending flag (one copy back, which waits for the kernels that set them) and throws the first raised check's error.</summary>
-    public static void Verify()
+    /// <summary>
+    /// A cleared flag for a kernel queued next on <paramref name="device"/>: a 0-d int32 view of a slot, to be disposed
+    /// after the launch. When the kernel leaves it non-zero, <paramref name="error"/> is thrown at the next synchronisation.
+    /// </summary>
+    public static Tensor Claim(Device device, Func<Exception> error)
     {
-        List<(Tensor Flag, Func<Exception> Error)> taken;
+        int ordinal = CudaBackend.Ordinal(device);
+        DeviceFlags? flags;
+        lock (Gate) ByDevice.TryGetValue(ordinal, out flags);
+        if (flags is null)
+        {
+            var created = new DeviceFlags(Tensor.Empty([Slots], DType.Int32, new Device(DeviceType.Cuda, ordinal)));
+            lock (Gate) flags = ByDevice.TryAdd(ordinal, created) ? created : ByDevice[ordinal];
+            if (!ReferenceEquals(flags, created)) created.Slots.Dispose();
+        }
+        bool full;
+        lock (Gate) full = flags.Pending.Count == Slots;
+        if (full) Verify(device);
+        int slot;
         lock (Gate)
         {
-            if (pending.Count == 0) return;
-            taken = pending;
-            pending = [];
+            slot = flags.Pending.Count;
+            flags.Pending.Add((slot, error));
         }
-        try
+        var flag = flags.Slots.AsStridedView([], [], slot);
+        CudaBackend.For(device).Fill(flag, 0);
+        return flag;
+    }
+
+    /// <summary>
+    /// Reads the device's pending flags (one copy back, which waits for the kernels that set them) and throws the first
+    /// raised check's error. Called once the host has waited for the device.
+    /// </summary>
+    public static void Verify(Device device)
+    {
+        DeviceFlags? flags;
+        List<(int Slot, Func<Exception> Error)> taken;
+        lock (Gate)
         {
-            int[] raised;
-            using (Torch.NoGrad())
-            using (var flags = Torch.Stack(taken.Select(p => p.Flag).ToArray()))
-                raised = flags.ToArray<int>();
-            for (int i = 0; i < raised.Length; i++)
-                if (raised[i] != 0) throw taken[i].Error();
+            if (!ByDevice.TryGetValue(CudaBackend.Ordinal(device), out flags) || flags.Pending.Count == 0) return;
+            taken = flags.Pending;
+            flags.Pending = [];
         }
-        finally
-        {
-            foreach (var (flag, _) in taken) flag.Dispose();
-        }
+        var raised = flags.Slots.ToArray<int>();
+        foreach (var (slot, error) in taken)
+            if (raised[slot] != 0) throw error();
     }
 }
