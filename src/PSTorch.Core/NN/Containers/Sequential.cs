@@ -64,10 +64,11 @@ public class Sequential : Module
     /// <summary>
     /// The activation to fuse with <paramref name="layer"/>'s bias when a Linear/Conv1d/Conv2d is followed by a ReLU or
     /// GELU, else null. Only for CUDA input: there the bias add and the activation are two passes over the layer's
-    /// output, and one kernel does both (issue 7). On the CPU nothing changes: the GEMM adds the bias in its epilogue
-    /// while the output tile is still in cache, so a fused op would not save a pass, and CPU results stay bit for bit
-    /// those of the separate modules. Never with hooks (they must see the layer's output with its bias), under autocast
-    /// (its casts belong to the unfused ops) or for subclasses, whose Forward may differ.
+    /// output, and one kernel does both (issue 7). On the CPU nothing changes: the GEMM already takes the bias (Linear's
+    /// addmm accumulates onto it; the conv kernels add it to each image's output while that is in cache), so a fused op
+    /// would not save a pass, and CPU results stay bit for bit those of the separate modules. Never with hooks (they must
+    /// see the layer's output with its bias), under autocast (its casts belong to the unfused ops) or for subclasses,
+    /// whose Forward may differ.
     /// </summary>
     static BiasActivationKind? FusedActivation(Module layer, Module? activation, Tensor input)
     {
