@@ -152,6 +152,14 @@ internal enum PstReduction
     Sum = 2,
 }
 
+/// <summary>The activation pst_bias_activation applies after the bias: relu, or GELU exact (erf) or with the tanh approximation.</summary>
+internal enum PstActivation
+{
+    Relu = 0,
+    Gelu = 1,
+    GeluTanh = 2,
+}
+
 internal enum PstScanOp
 {
     Sum = 0,
@@ -250,7 +258,7 @@ internal static unsafe partial class PstorchCuda
     public const string Library = "pstorch_cuda";
 
     /// <summary>Bumped whenever a declaration here changes; the C# side refuses a library built from another version.</summary>
-    public const int AbiVersion = 5;
+    public const int AbiVersion = 6;
 
     /// <summary>Most dimensions a pst_tensor describes.</summary>
     public const int MaxDims = 8;
@@ -464,6 +472,14 @@ internal static unsafe partial class PstorchCuda
     /// <summary>grad_input = grad_output * gelu'(input) over n elements (same forms and precision as pst_gelu).</summary>
     [LibraryImport(Library, EntryPoint = "pst_gelu_backward")]
     public static partial PstStatus GeluBackward(PstDtype dtype, void* gradInput, void* gradOutput, void* input, long n, int tanhApproximation, void* stream);
+
+    /// <summary>A layer's bias add and activation in one pass over n contiguous elements read as [outer, channels, inner]: output[i] = act(pre[i] + bias[(i / inner) % channels]) (bias NULL: act(pre[i])). The sum is rounded to the dtype before the activation, as an unfused add then activation rounds it; GELU as in pst_gelu.</summary>
+    [LibraryImport(Library, EntryPoint = "pst_bias_activation")]
+    public static partial PstStatus BiasActivation(PstDtype dtype, PstActivation activation, void* output, void* pre, void* bias, long n, long channels, long inner, void* stream);
+
+    /// <summary>grad_pre = grad_output * act'(pre + bias), same layout: for relu `saved` is the forward's output (grad_pre = saved &gt; 0 ? grad_output : 0, threshold_backward; bias unused), for GELU it is pre and the sum is recomputed (rounded as in the forward). The bias gradient is grad_pre's sum over outer and inner (pst_reduce).</summary>
+    [LibraryImport(Library, EntryPoint = "pst_bias_activation_backward")]
+    public static partial PstStatus BiasActivationBackward(PstDtype dtype, PstActivation activation, void* gradPre, void* gradOutput, void* saved, void* bias, long n, long channels, long inner, void* stream);
 
     /// <summary>Window maxima and int64 indices (h * in_width + w within the plane, PyTorch's). A larger value or any NaN takes the place (the last NaN's index wins); a window of -inf keeps its first element's index.</summary>
     [LibraryImport(Library, EntryPoint = "pst_max_pool2d")]

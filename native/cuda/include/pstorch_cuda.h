@@ -47,7 +47,7 @@ extern "C" {
 #endif
 
 /// Bumped whenever a declaration here changes; the C# side refuses a library built from another version.
-#define PST_ABI_VERSION 5
+#define PST_ABI_VERSION 6
 /// Most dimensions a pst_tensor describes.
 #define PST_MAX_DIMS 8
 /// Bytes of pst_device_properties.name, NUL included.
@@ -392,6 +392,22 @@ PST_API pst_status pst_relu_backward(pst_dtype dtype, void* grad_input, const vo
 PST_API pst_status pst_gelu(pst_dtype dtype, void* output, const void* input, int64_t n, int32_t tanh_approximation, void* stream);
 /// grad_input = grad_output * gelu'(input) over n elements (same forms and precision as pst_gelu).
 PST_API pst_status pst_gelu_backward(pst_dtype dtype, void* grad_input, const void* grad_output, const void* input, int64_t n, int32_t tanh_approximation, void* stream);
+
+/// The activation pst_bias_activation applies after the bias: relu, or GELU exact (erf) or with the tanh approximation.
+typedef enum pst_activation {
+    PST_ACTIVATION_RELU = 0,
+    PST_ACTIVATION_GELU = 1,
+    PST_ACTIVATION_GELU_TANH = 2,
+} pst_activation;
+
+/// A layer's bias add and activation in one pass over n contiguous elements read as [outer, channels, inner]:
+/// output[i] = act(pre[i] + bias[(i / inner) % channels]) (bias NULL: act(pre[i])). The sum is rounded to the dtype
+/// before the activation, as an unfused add then activation rounds it; GELU as in pst_gelu.
+PST_API pst_status pst_bias_activation(pst_dtype dtype, pst_activation activation, void* output, const void* pre, const void* bias, int64_t n, int64_t channels, int64_t inner, void* stream);
+/// grad_pre = grad_output * act'(pre + bias), same layout: for relu `saved` is the forward's output (grad_pre = saved > 0
+/// ? grad_output : 0, threshold_backward; bias unused), for GELU it is pre and the sum is recomputed (rounded as in the
+/// forward). The bias gradient is grad_pre's sum over outer and inner (pst_reduce).
+PST_API pst_status pst_bias_activation_backward(pst_dtype dtype, pst_activation activation, void* grad_pre, const void* grad_output, const void* saved, const void* bias, int64_t n, int64_t channels, int64_t inner, void* stream);
 
 /// 2-d pooling over `planes` independent contiguous [in_height, in_width] planes giving [out_height, out_width]
 /// planes (PSTorch's Pool2dGeometry). Padding is added before the first row/column; the output sizes already

@@ -1,6 +1,6 @@
 // relu's gradient and GELU (exact erf form and tanh approximation) forward and backward, on contiguous
 // operands: the formulas of the CPU's GeluKernels, in double for float64 and in float otherwise.
-#include "nn.cuh"
+#include "gelu.cuh"
 
 namespace pst {
 namespace {
@@ -18,24 +18,6 @@ template <> struct ReluBackward<double> {
     const double* gy;
     const double* y;
     __device__ __forceinline__ void operator()(int64_t i) const { gx[i] = y[i] > 0.0 ? gy[i] : 0.0; }
-};
-
-template <typename A> struct GeluMath {
-    static constexpr A kInvSqrt2 = A(0.70710678118654752440);
-    static constexpr A kInvSqrt2Pi = A(0.39894228040143267794);
-    static constexpr A kSqrt2OverPi = A(0.79788456080286535588);
-    static constexpr A kCubic = A(0.044715);
-
-    __device__ __forceinline__ static A forward(A v, bool tanh_form) {
-        return tanh_form ? A(0.5) * v * (A(1) + tanh(kSqrt2OverPi * (v + kCubic * v * v * v))) : A(0.5) * v * (A(1) + erf(v * kInvSqrt2));
-    }
-    __device__ __forceinline__ static A derivative(A v, bool tanh_form) {
-        if (tanh_form) {
-            A t = tanh(kSqrt2OverPi * (v + kCubic * v * v * v));
-            return A(0.5) * (A(1) + t) + A(0.5) * v * (A(1) - t * t) * kSqrt2OverPi * (A(1) + A(3) * kCubic * v * v);
-        }
-        return A(0.5) * (A(1) + erf(v * kInvSqrt2)) + v * kInvSqrt2Pi * exp(A(-0.5) * v * v);
-    }
 };
 
 template <typename T> struct GeluForward {

@@ -1,3 +1,5 @@
+using PSTorch.Ops;
+
 
 namespace PSTorch.NN;
 
@@ -37,9 +39,17 @@ public class Sequential : Module
     {
         var x = input;
         bool madeByLibraryLayer = false;
-        foreach (var (_, m) in ModuleEntries())
+        var modules = ModuleEntries().Select(e => e.Module).ToList();
+        for (int i = 0; i < modules.Count; i++)
         {
-            var next = (m ?? throw new InvalidOperationException("'NoneType' object is not callable")).Call(x);
+            var m = modules[i] ?? throw new InvalidOperationException("'NoneType' object is not callable");
+            Tensor next;
+            if (i + 1 < modules.Count && FusedActivation(m, modules[i + 1], x) is { } kind)
+            {
+                next = ForwardActivated(m, x, kind);
+                i++;
+            }
+            else next = m.Call(x);
             // An intermediate output that only this library's layers (without hooks) saw cannot be reached from
             // outside, and the graph holds its own claim on what it saved: release it now, as PyTorch's refcount
             // does, instead of leaving a training step's activations to the finalizers.
@@ -50,6 +60,33 @@ public class Sequential : Module
         }
         return x;
     }
+
+    /// <summary>
+    /// The activation to fuse with <paramref name="layer"/>'s bias when a Linear/Conv1d/Conv2d is followed by a ReLU or
+    /// GELU, else null. Only for CUDA input: there the bias add and the activation are two passes over the layer's
+    /// output, and one kernel does both (issue 7). On the CPU nothing changes: the GEMM already takes the bias (Linear's
+    /// addmm accumulates onto it; the conv kernels add it to each image's output while that is in cache), so a fused op
+    /// would not save a pass, and CPU results stay bit for bit those of the separate modules. Never with hooks (they must
+    /// see the layer's output with its bias), under autocast (its casts belong to the unfused ops) or for subclasses,
+    /// whose Forward may differ.
+    /// </summary>
+    static BiasActivationKind? FusedActivation(Module layer, Module? activation, Tensor input)
+    {
+        if (!input.IsCuda || Amp.AutocastMode.AnyEnabled || activation == null || layer.HasForwardHooks || activation.HasForwardHooks) return null;
+        var type = layer.GetType();
+        if (type != typeof(Linear) && type != typeof(Conv1d) && type != typeof(Conv2d)) return null;
+        if (activation.GetType() == typeof(ReLU)) return BiasActivationKind.Relu;
+        if (activation.GetType() == typeof(GELU))
+            return ((GELU)activation).Approximate switch { "none" => BiasActivationKind.Gelu, "tanh" => BiasActivationKind.GeluTanh, _ => null };
+        return null;
+    }
+
+    static Tensor ForwardActivated(Module layer, Tensor input, BiasActivationKind kind) => layer switch
+    {
+        Linear linear => linear.ForwardActivated(input, kind),
+        Conv1d conv => conv.ForwardActivated(input, kind),
+        _ => ((Conv2d)layer).ForwardActivated(input, kind),
+    };
 
     static bool IsLibraryLayer(Module m) =>
         m.GetType().Assembly == typeof(Module).Assembly && !m.HasForwardHooks && (m is not Sequential inner || inner.ModuleEntries().All(e => e.Module != null && IsLibraryLayer(e.Module)));

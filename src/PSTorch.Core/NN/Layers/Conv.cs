@@ -1,3 +1,5 @@
+using PSTorch.Ops;
+
 namespace PSTorch.NN;
 
 /// <summary>
@@ -53,6 +55,9 @@ public abstract class ConvNd : Module
     public Parameter Weight { get; }
     public Parameter? Bias { get; }
 
+    /// <summary>Where an output's channels are: dim 1 of [N, C, ...], dim 0 of an unbatched [C, ...].</summary>
+    private protected int ChannelDim(Tensor output) => output.NDim - 1 - KernelSize.Length;
+
     /// <summary>The padding argument to pass to the functional form.</summary>
     private protected object PaddingArgument => PaddingMode ?? (object)Padding;
 
@@ -93,6 +98,13 @@ public class Conv1d : ConvNd
 
     public override Tensor Forward(Tensor input) =>
         Functional.Conv1d(input, Weight, Bias, Stride, PaddingArgument, Dilation, Groups);
+
+    /// <summary>act(Forward(input)) with the bias add and the activation in one pass (<see cref="Sequential"/>'s fusion).</summary>
+    internal Tensor ForwardActivated(Tensor input, BiasActivationKind kind)
+    {
+        using var convolved = Functional.Conv1d(input, Weight, null, Stride, PaddingArgument, Dilation, Groups);
+        return BiasActivation.Apply(convolved, Bias, ChannelDim(convolved), kind);
+    }
 }
 
 /// <summary>torch.nn.Conv2d: input [N, in_channels, H, W].</summary>
@@ -108,6 +120,13 @@ public class Conv2d : ConvNd
 
     public override Tensor Forward(Tensor input) =>
         Functional.Conv2d(input, Weight, Bias, Stride, PaddingArgument, Dilation, Groups);
+
+    /// <summary>act(Forward(input)) with the bias add and the activation in one pass (<see cref="Sequential"/>'s fusion).</summary>
+    internal Tensor ForwardActivated(Tensor input, BiasActivationKind kind)
+    {
+        using var convolved = Functional.Conv2d(input, Weight, null, Stride, PaddingArgument, Dilation, Groups);
+        return BiasActivation.Apply(convolved, Bias, ChannelDim(convolved), kind);
+    }
 }
 
 /// <summary>torch.nn.ConvTranspose2d: the gradient of a Conv2d with respect to its input, as a layer.</summary>

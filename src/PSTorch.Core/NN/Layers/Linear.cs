@@ -1,3 +1,5 @@
+using PSTorch.Ops;
+
 namespace PSTorch.NN;
 
 /// <summary>y = x W^T + b (torch.nn.Linear), initialised as PyTorch does: kaiming_uniform(a=sqrt(5)) weights, uniform(±1/sqrt(fan_in)) bias.</summary>
@@ -33,6 +35,13 @@ public class Linear : Module
     }
 
     public override Tensor Forward(Tensor input) => Functional.Linear(input, Weight, Bias);
+
+    /// <summary>act(Forward(input)) with the bias add and the activation in one pass (<see cref="Sequential"/>'s fusion).</summary>
+    internal Tensor ForwardActivated(Tensor input, BiasActivationKind kind)
+    {
+        using var product = Functional.Linear(input, Weight);
+        return BiasActivation.Apply(product, Bias, -1, kind);
+    }
 
     public override string ExtraRepr() => $"in_features={InFeatures}, out_features={OutFeatures}, bias={(Bias != null ? "True" : "False")}";
 }

@@ -101,7 +101,7 @@ internal static class Convolution
     }
 
     /// <summary>A contiguous tensor object of <paramref name="t"/>'s values that no one else holds (a detached view or a copy).</summary>
-    static Tensor OwnContiguous(Tensor t)
+    internal static Tensor OwnContiguous(Tensor t)
     {
         var view = t.Detach();
         if (view.IsContiguous()) return view;
