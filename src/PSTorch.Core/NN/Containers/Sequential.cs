@@ -1,6 +1,5 @@
 using PSTorch.Ops;
 
-
 namespace PSTorch.NN;
 
 /// <summary>
