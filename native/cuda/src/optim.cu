@@ -24,6 +24,17 @@ template <int K> __device__ __forceinline__ int tensor_of(const TensorList<K>& l
     return t;
 }
 
+// The tensor that this block updates and the [start, end) range of it: kChunk elements, fewer at the tensor's end.
+struct Chunk {
+    int tensor;
+    int64_t start, end;
+};
+template <int K> __device__ __forceinline__ Chunk chunk_of(const TensorList<K>& list) {
+    const int t = tensor_of(list, blockIdx.x);
+    const int64_t start = (blockIdx.x - list.first_block[t]) * static_cast<int64_t>(kChunk);
+    return {t, start, min(start + kChunk, list.sizes[t])};
+}
+
 struct AdamScalars {
     double grad_sign, grad_decay, param_scale, beta1, beta2, eps, step_size, bias_correction2_sqrt;
     bool decay_grad, scale_param, amsgrad;
@@ -32,9 +43,7 @@ struct AdamScalars {
 // Operands: 0 param, 1 grad, 2 exp_avg, 3 exp_avg_sq, 4 max_exp_avg_sq.
 template <typename T> __global__ void adam_kernel(TensorList<5> list, AdamScalars s) {
     using C = compute_t<T>;
-    const int t = tensor_of(list, blockIdx.x);
-    const int64_t start = (blockIdx.x - list.first_block[t]) * static_cast<int64_t>(kChunk);
-    const int64_t end = min(start + kChunk, list.sizes[t]);
+    const auto [t, start, end] = chunk_of(list);
     T* p = static_cast<T*>(list.pointers[0][t]);
     const T* g = static_cast<const T*>(list.pointers[1][t]);
     T* m = static_cast<T*>(list.pointers[2][t]);
@@ -69,9 +78,7 @@ struct SgdScalars {
 // Operands: 0 param, 1 grad, 2 momentum buffer.
 template <typename T> __global__ void sgd_kernel(TensorList<3> list, SgdScalars s) {
     using C = compute_t<T>;
-    const int t = tensor_of(list, blockIdx.x);
-    const int64_t start = (blockIdx.x - list.first_block[t]) * static_cast<int64_t>(kChunk);
-    const int64_t end = min(start + kChunk, list.sizes[t]);
+    const auto [t, start, end] = chunk_of(list);
     T* p = static_cast<T*>(list.pointers[0][t]);
     const T* g = static_cast<const T*>(list.pointers[1][t]);
     T* buf = static_cast<T*>(list.pointers[2][t]);
@@ -97,9 +104,7 @@ struct AdagradScalars {
 // Operands: 0 param, 1 grad, 2 sum.
 template <typename T> __global__ void adagrad_kernel(TensorList<3> list, AdagradScalars s) {
     using C = compute_t<T>;
-    const int t = tensor_of(list, blockIdx.x);
-    const int64_t start = (blockIdx.x - list.first_block[t]) * static_cast<int64_t>(kChunk);
-    const int64_t end = min(start + kChunk, list.sizes[t]);
+    const auto [t, start, end] = chunk_of(list);
     T* p = static_cast<T*>(list.pointers[0][t]);
     const T* g = static_cast<const T*>(list.pointers[1][t]);
     T* sum = static_cast<T*>(list.pointers[2][t]);
@@ -122,9 +127,7 @@ struct RmspropScalars {
 // Operands: 0 param, 1 grad, 2 square_avg, 3 grad_avg, 4 momentum buffer.
 template <typename T> __global__ void rmsprop_kernel(TensorList<5> list, RmspropScalars s) {
     using C = compute_t<T>;
-    const int t = tensor_of(list, blockIdx.x);
-    const int64_t start = (blockIdx.x - list.first_block[t]) * static_cast<int64_t>(kChunk);
-    const int64_t end = min(start + kChunk, list.sizes[t]);
+    const auto [t, start, end] = chunk_of(list);
     T* p = static_cast<T*>(list.pointers[0][t]);
     const T* g = static_cast<const T*>(list.pointers[1][t]);
     T* square_avg = static_cast<T*>(list.pointers[2][t]);

@@ -68,9 +68,7 @@ public sealed class Adagrad : Optimizer
         {
             if (!completed)
             {
-                // the set-aside parameters were not updated: their step counts go back
-                while (fused.TryTake(out var dropped, out _, out long step))
-                    foreach (var t in dropped) State[(Parameter)t.Param]["step"] = step - 1;
+                fused.RollBackSteps(p => State[p]);
                 return;
             }
             double lr = group.LearningRate, lrDecay = group.GetDouble("lr_decay"), wd = group.GetDouble("weight_decay"), eps = group.GetDouble("eps");

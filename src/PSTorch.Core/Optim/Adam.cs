@@ -73,9 +73,7 @@ public class Adam : Optimizer
         {
             if (!completed)
             {
-                // the set-aside parameters were not updated: their step counts go back
-                while (fused.TryTake(out var dropped, out _, out long step))
-                    foreach (var t in dropped) State[(Parameter)t.Param]["step"] = step - 1;
+                fused.RollBackSteps(p => State[p]);
                 return;
             }
             double lr = group.LearningRate, eps = group.GetDouble("eps"), wd = group.GetDouble("weight_decay");

@@ -1,3 +1,5 @@
+using PSTorch.NN;
+
 namespace PSTorch.Optim;
 
 /// <summary>
@@ -42,6 +44,16 @@ internal sealed class FusedBatches<T> where T : struct, Backends.IStepTensors
         }
         tensors = batch.AsSpan(0, count);
         return true;
+    }
+
+    /// <summary>
+    /// After a group failed before its fused step: the parameters still set aside were not updated, so the step counts
+    /// their Update advanced (the batches' key) go back by one.
+    /// </summary>
+    public void RollBackSteps(Func<Parameter, Dictionary<string, object>> stateOf)
+    {
+        while (TryTake(out var dropped, out _, out long step))
+            foreach (var t in dropped) stateOf((Parameter)t.Param)["step"] = step - 1;
     }
 
     /// <summary>Forgets the staged parameters (handed out or not) and the tensors they held.</summary>
