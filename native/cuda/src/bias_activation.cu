@@ -40,7 +40,7 @@ template <typename T> struct BiasActivationBackward {
     __device__ __forceinline__ void operator()(int64_t i) const {
         using A = acc_t<T>;
         if (activation == PST_ACTIVATION_RELU) {
-            grad_pre[i] = convert<A>(saved[i]) > A(0) ? grad_output[i] : convert<T>(A(0));
+            grad_pre[i] = convert<A>(saved[i]) <= A(0) ? convert<T>(A(0)) : grad_output[i];   // a NaN output passes the gradient
             return;
         }
         const A v = biased(saved, bias, i, channels, inner);

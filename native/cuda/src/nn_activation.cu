@@ -10,14 +10,14 @@ template <typename T> struct ReluBackward {
     const T* gy;
     const T* y;
     __device__ __forceinline__ void operator()(int64_t i) const {
-        gx[i] = to_float(y[i]) > 0.0f ? gy[i] : convert<T>(0.0f);
+        gx[i] = to_float(y[i]) <= 0.0f ? convert<T>(0.0f) : gy[i];   // threshold_backward: a NaN output passes the gradient
     }
 };
 template <> struct ReluBackward<double> {
     double* gx;
     const double* gy;
     const double* y;
-    __device__ __forceinline__ void operator()(int64_t i) const { gx[i] = y[i] > 0.0 ? gy[i] : 0.0; }
+    __device__ __forceinline__ void operator()(int64_t i) const { gx[i] = y[i] <= 0.0 ? 0.0 : gy[i]; }
 };
 
 template <typename T> struct GeluForward {

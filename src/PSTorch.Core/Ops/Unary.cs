@@ -61,7 +61,10 @@ internal static class Unary
         Graph.Record(y, name, [x], [savesOutput ? y : x], (g, s, _) => [Derivative(op, g, s[0])]);
     }
 
-    /// <summary>g where y > 0, else 0: one kernel pass for float tensors of y's layout; otherwise through masks released at once.</summary>
+    /// <summary>
+    /// PyTorch's threshold_backward(g, y, 0): 0 where y &lt;= 0 (whatever g), g elsewhere (a NaN output passes g). One
+    /// kernel pass for float tensors of y's layout; otherwise through a mask released at once.
+    /// </summary>
     static Tensor ReluBackward(Tensor g, Tensor y)
     {
         if (!GradMode.IsEnabled && g.DType == y.DType && (g.DType is DType.Float32 or DType.Float64) && g.Device == y.Device &&
@@ -71,9 +74,8 @@ internal static class Unary
             Backend.For(y).ReluBackward(gx, g, y);
             return gx;
         }
-        using var positive = y > 0;
-        using var mask = positive.To(g.DType);
-        return g * mask;
+        using var clipped = y <= 0;
+        return g.MaskedFill(clipped, 0);
     }
 
     /// <summary>d op / d x times the incoming gradient; <paramref name="saved"/> is y or x as chosen in <see cref="RecordGradient"/>.</summary>

@@ -3,18 +3,26 @@ using Xunit;
 
 namespace PSTorch.Tests.Engine;
 
-/// <summary>ReLU's one-pass backward kernel: the gradient where the output is positive, zero elsewhere (also at 0, NaN and where the gradient is NaN).</summary>
+/// <summary>
+/// ReLU's backward, PyTorch's threshold_backward(grad, output, 0): zero where the output is &lt;= 0 (also where the
+/// gradient is NaN), the gradient elsewhere, including where the output is NaN.
+/// </summary>
 // Torch.SetNumThreads is process-wide: classes that change it run one at a time.
 [Collection("NumThreads")]
 public class ReluBackwardTests
 {
     [Fact]
-    public void GradientPassesOnlyWhereTheOutputIsPositive()
+    public void GradientIsZeroOnlyWhereTheOutputIsAtMostZero()
     {
         var x = Torch.NewTensor(new float[] { -2, 0, 3, float.NaN, 5, -0f, 1e-30f, -1e-30f, 7, 8, 9 }).RequiresGrad_();
         var gy = Torch.NewTensor(new float[] { 1, 2, 3, 4, float.NaN, 6, 7, float.NaN, 9, 10, 11 });
         x.Relu().Backward(gy);
-        Assert.Equal(new float[] { 0, 0, 3, 0, float.NaN, 0, 7, 0, 9, 10, 11 }, x.Grad!.ToArray<float>());
+        Assert.Equal(new float[] { 0, 0, 3, 4, float.NaN, 0, 7, 0, 9, 10, 11 }, x.Grad!.ToArray<float>());
+        // the same through the mask path (non-contiguous gradient)
+        var leaf = x.Detach().RequiresGrad_();
+        var strided = Torch.Stack([gy, gy], 1).Select(1, 0);
+        leaf.Relu().Backward(strided);
+        Assert.Equal(new float[] { 0, 0, 3, 4, float.NaN, 0, 7, 0, 9, 10, 11 }, leaf.Grad!.ToArray<float>());
     }
 
     [Fact]

@@ -17,7 +17,10 @@ internal sealed unsafe partial class CpuBackend
         }
     }
 
-    /// <summary>One pass selecting the gradient where the output is positive (PyTorch's threshold_backward: zero elsewhere, whatever the gradient).</summary>
+    /// <summary>
+    /// One pass of PyTorch's threshold_backward(grad, output, 0): zero where the output is &lt;= 0, whatever the
+    /// gradient, and the gradient elsewhere, including where the output is NaN (NaN &lt;= 0 is false).
+    /// </summary>
     static void ReluBackward<T>(T* gx, T* gy, T* y, long n) where T : unmanaged, INumber<T>
     {
         nint gxp = (nint)gx, gyp = (nint)gy, yp = (nint)y;
@@ -31,10 +34,10 @@ internal sealed unsafe partial class CpuBackend
             long i = start;
             for (; i + Vector<T>.Count <= end; i += Vector<T>.Count)
             {
-                var positive = Vector.GreaterThan(*(Vector<T>*)(o + i), Vector<T>.Zero);
-                *(Vector<T>*)(g + i) = Vector.ConditionalSelect(positive, *(Vector<T>*)(go + i), Vector<T>.Zero);
+                var clipped = Vector.LessThanOrEqual(*(Vector<T>*)(o + i), Vector<T>.Zero);
+                *(Vector<T>*)(g + i) = Vector.ConditionalSelect(clipped, Vector<T>.Zero, *(Vector<T>*)(go + i));
             }
-            for (; i < end; i++) g[i] = o[i] > T.Zero ? go[i] : T.Zero;
+            for (; i < end; i++) g[i] = o[i] <= T.Zero ? T.Zero : go[i];
         });
     }
 }
