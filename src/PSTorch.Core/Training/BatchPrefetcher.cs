@@ -39,13 +39,13 @@ internal sealed class BatchPrefetcher(IEnumerator<Batch> loaded, Device device, 
         try
         {
             next = Load();
+            batch.OrderBeforeKernels();
         }
         catch
         {
             batch.Dispose();
             throw;
         }
-        batch.OrderBeforeKernels();
         return true;
     }
 

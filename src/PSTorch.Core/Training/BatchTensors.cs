@@ -53,7 +53,7 @@ internal sealed class BatchTensors : IDisposable
         }
         catch
         {
-            if (sources.Count > 0) CudaCopyStream.Fence(device).Dispose();   // the queued upload may not outlive its memory
+            if (sources.Count > 0) CudaCopyStream.WaitForUploads(device);   // the queued upload may not outlive its memory
             if (!ReferenceEquals(onDeviceInput, input)) onDeviceInput?.Dispose();
             throw;
         }

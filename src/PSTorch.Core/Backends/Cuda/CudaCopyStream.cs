@@ -44,6 +44,16 @@ internal static unsafe class CudaCopyStream
         return copy;
     }
 
+    /// <summary>
+    /// Waits on the host for every upload queued on the device's copy stream, without throwing: for error paths, which
+    /// release the uploads' memory and must keep their own exception.
+    /// </summary>
+    public static void WaitForUploads(Device device)
+    {
+        if (Streams.TryGetValue(CudaBackend.Ordinal(device), out var stream) && CudaBackend.TryMakeCurrent(device))
+            PstorchCuda.StreamSynchronize((void*)stream);
+    }
+
     /// <summary>A fence after the uploads queued so far on the device's copy stream.</summary>
     public static CopyFence Fence(Device device)
     {

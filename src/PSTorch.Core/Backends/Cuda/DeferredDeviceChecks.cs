@@ -7,7 +7,8 @@ namespace PSTorch.Backends.Cuda;
 /// error surfaces later, as a CUDA error does in PyTorch (whose kernels assert on the device and leave the context
 /// unusable; here the kernels skip the bad elements and the context stays usable). The flags are slots of one
 /// int32 buffer per device, allocated once, so checks allocate nothing; when every slot is pending, the next check
-/// verifies them first.
+/// verifies them first. PSTorch drives a device from one thread at a time: a check whose kernel another thread queues
+/// while this one verifies may be read before the kernel ran (and so go unreported).
 /// </summary>
 internal static class DeferredDeviceChecks
 {
@@ -36,18 +37,22 @@ internal static class DeferredDeviceChecks
             lock (Gate) flags = ByDevice.TryAdd(ordinal, created) ? created : ByDevice[ordinal];
             if (!ReferenceEquals(flags, created)) created.Slots.Dispose();
         }
-        bool full;
-        lock (Gate) full = flags.Pending.Count == Slots;
-        if (full) Verify(device);
-        int slot;
-        lock (Gate)
+        while (true)
         {
-            slot = flags.Pending.Count;
-            flags.Pending.Add((slot, error));
+            lock (Gate)
+            {
+                // the slot is taken and cleared under the lock, so no Verify can read it between the two
+                if (flags.Pending.Count < Slots)
+                {
+                    int slot = flags.Pending.Count;
+                    flags.Pending.Add((slot, error));
+                    var flag = flags.Slots.AsStridedView([], [], slot);
+                    CudaBackend.For(device).Fill(flag, 0);
+                    return flag;
+                }
+            }
+            Verify(device);
         }
-        var flag = flags.Slots.AsStridedView([], [], slot);
-        CudaBackend.For(device).Fill(flag, 0);
-        return flag;
     }
 
     /// <summary>
