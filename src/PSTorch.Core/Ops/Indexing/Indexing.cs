@@ -1,4 +1,5 @@
 using PSTorch.Backends;
+using PSTorch.Backends.Cuda;
 
 namespace PSTorch.Ops;
 
@@ -15,17 +16,38 @@ internal static partial class Indexing
 
     /// <summary>
     /// Throws when an index is outside [0, size): gather/scatter report the offending value, index_select/index_add
-    /// say "index out of range in self" as PyTorch does.
+    /// say "index out of range in self" as PyTorch does. On CUDA the check is queued, not waited for: the kernels skip
+    /// such indices, and the error is raised at the next synchronisation (<see cref="DeferredDeviceChecks"/>), so
+    /// an embedding or gather in a training step costs no wait.
     /// </summary>
     static void CheckRange(Tensor index, long size, int dim, bool inSelf)
     {
         if (index.Numel() == 0) return;
+        if (index.IsCuda)
+        {
+            DeferRangeCheck(index, size, dim, inSelf);
+            return;
+        }
         var all = Reduction.Dims(null, index.NDim);
         long lowest = (long)Reduction.Reduce(ReduceOp.Min, index, all, false).Item();
         long highest = (long)Reduction.Reduce(ReduceOp.Max, index, all, false).Item();
         if (lowest >= 0 && highest < size) return;
         if (inSelf) throw new IndexOutOfRangeException("index out of range in self");
         throw new IndexOutOfRangeException($"index {(lowest < 0 ? lowest : highest)} is out of bounds for dimension {dim} with size {size}");
+    }
+
+    static void DeferRangeCheck(Tensor index, long size, int dim, bool inSelf)
+    {
+        using var _ = Torch.NoGrad();
+        using var below = index.Lt(0);
+        using var above = index.Ge(size);
+        using var outside = below.LogicalOr(above);
+        using var any = outside.Any();
+        var device = index.Device;
+        using var flag = DeferredDeviceChecks.Claim(device, () => new IndexOutOfRangeException(inSelf
+            ? $"index out of range in self (an index on {device} was outside [0, {size}); CUDA reports it at the next synchronisation)"
+            : $"index is out of bounds for dimension {dim} with size {size} (an index on {device}; CUDA reports it at the next synchronisation)"));
+        flag.CopyFrom(any);
     }
 
     /// <summary>A one-dimensional index viewed with <paramref name="shape"/>: it varies along dim only.</summary>
