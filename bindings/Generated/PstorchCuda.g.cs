@@ -258,7 +258,7 @@ internal static unsafe partial class PstorchCuda
     public const string Library = "pstorch_cuda";
 
     /// <summary>Bumped whenever a declaration here changes; the C# side refuses a library built from another version.</summary>
-    public const int AbiVersion = 6;
+    public const int AbiVersion = 7;
 
     /// <summary>Most dimensions a pst_tensor describes.</summary>
     public const int MaxDims = 8;
@@ -504,6 +504,14 @@ internal static unsafe partial class PstorchCuda
     /// <summary>grad_input (every element written) = the sum over the windows holding it of grad_output / window size.</summary>
     [LibraryImport(Library, EntryPoint = "pst_adaptive_avg_pool2d_backward")]
     public static partial PstStatus AdaptiveAvgPool2dBackward(PstDtype dtype, void* gradInput, void* gradOutput, PstPool2dGeometry* geometry, void* stream);
+
+    /// <summary>Maxima over the windows [floor(i * in / out), ceil((i + 1) * in / out)) of each dim and int64 indices (h * in_width + w within the plane). A larger value or any NaN takes the place (the last NaN's index wins); ties keep the first.</summary>
+    [LibraryImport(Library, EntryPoint = "pst_adaptive_max_pool2d")]
+    public static partial PstStatus AdaptiveMaxPool2d(PstDtype dtype, void* output, long* indices, void* input, PstPool2dGeometry* geometry, void* stream);
+
+    /// <summary>grad_input (every element written, no zero-fill needed) = the sum of the grad_output elements whose index points at it, added in row-major output order (deterministic; no atomics).</summary>
+    [LibraryImport(Library, EntryPoint = "pst_adaptive_max_pool2d_backward")]
+    public static partial PstStatus AdaptiveMaxPool2dBackward(PstDtype dtype, void* gradInput, void* gradOutput, long* indices, PstPool2dGeometry* geometry, void* stream);
 
     /// <summary>For each of `batch` images (image b at input + b * input_batch_stride, col + b * col_batch_stride, in elements): col[(c * kernel_height + ki) * kernel_width + kj, oh * out_width + ow] = input[c, oh * stride_h - pad_h + ki * dilation_h, ow * stride_w - pad_w + kj * dilation_w], 0 outside the input. col of one image is [channels * kernel_height * kernel_width, out_height * out_width], the GEMM operand.</summary>
     [LibraryImport(Library, EntryPoint = "pst_im2col")]

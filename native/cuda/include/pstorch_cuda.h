@@ -47,7 +47,7 @@ extern "C" {
 #endif
 
 /// Bumped whenever a declaration here changes; the C# side refuses a library built from another version.
-#define PST_ABI_VERSION 6
+#define PST_ABI_VERSION 7
 /// Most dimensions a pst_tensor describes.
 #define PST_MAX_DIMS 8
 /// Bytes of pst_device_properties.name, NUL included.
@@ -443,6 +443,13 @@ PST_API pst_status pst_avg_pool2d_backward(pst_dtype dtype, void* grad_input, co
 PST_API pst_status pst_adaptive_avg_pool2d(pst_dtype dtype, void* output, const void* input, const pst_pool2d_geometry* geometry, void* stream);
 /// grad_input (every element written) = the sum over the windows holding it of grad_output / window size.
 PST_API pst_status pst_adaptive_avg_pool2d_backward(pst_dtype dtype, void* grad_input, const void* grad_output, const pst_pool2d_geometry* geometry, void* stream);
+/// Maxima over the windows [floor(i * in / out), ceil((i + 1) * in / out)) of each dim and int64 indices
+/// (h * in_width + w within the plane). A larger value or any NaN takes the place (the last NaN's index wins);
+/// ties keep the first.
+PST_API pst_status pst_adaptive_max_pool2d(pst_dtype dtype, void* output, int64_t* indices, const void* input, const pst_pool2d_geometry* geometry, void* stream);
+/// grad_input (every element written, no zero-fill needed) = the sum of the grad_output elements whose index
+/// points at it, added in row-major output order (deterministic; no atomics).
+PST_API pst_status pst_adaptive_max_pool2d_backward(pst_dtype dtype, void* grad_input, const void* grad_output, const int64_t* indices, const pst_pool2d_geometry* geometry, void* stream);
 
 /// One group of a 2-d convolution as im2col/col2im see it: `channels` input channels (InChannels / Groups;
 /// the caller offsets the pointers by group) of contiguous [in_height, in_width] planes, and the output size.

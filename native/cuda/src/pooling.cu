@@ -1,4 +1,4 @@
-// 2-d max, average and adaptive average pooling over contiguous planes, forward and backward, with the
+// 2-d max, average and adaptive average and max pooling over contiguous planes, forward and backward, with the
 // window rules of the CPU's PoolingKernels. Forward: a thread per output element. Backward: a thread per input
 // element gathering from the windows that hold it, in row-major output order (deterministic, no atomics, no
 // zero-fill pass), which is the order the CPU adds them in.
@@ -178,6 +178,71 @@ template <typename T> struct AvgPoolBackward {
     }
 };
 
+template <typename T> struct AdaptiveMaxPoolForward {
+    T* y;
+    int64_t* indices;
+    const T* x;
+    pst_pool2d_geometry g;
+    __device__ void operator()(int64_t i) const {
+        using A = acc_t<T>;
+        const PlanePosition o = locate(i, g.out_height, g.out_width);
+        const Range h = adaptive_window(o.h, g.in_height, g.out_height), w = adaptive_window(o.w, g.in_width, g.out_width);
+        const T* plane = x + o.plane * g.in_height * static_cast<int64_t>(g.in_width);
+        int64_t best = static_cast<int64_t>(h.start) * g.in_width + w.start;
+        A max = -static_cast<A>(INFINITY);
+        for (int a = h.start; a < h.end; ++a)
+            for (int b = w.start; b < w.end; ++b) {
+                const int64_t at = static_cast<int64_t>(a) * g.in_width + b;
+                const A v = convert<A>(plane[at]);
+                // PyTorch's rule, as MaxPoolForward's
+                if (v > max || isnan(v)) {
+                    max = v;
+                    best = at;
+                }
+            }
+        y[i] = convert<T>(max);
+        indices[i] = best;
+    }
+};
+
+// Gathers, for each input element, the gradients of the outputs whose window holds it and whose index is it, in
+// row-major output order (the CPU's scatter order).
+template <typename T> struct AdaptiveMaxPoolBackward {
+    T* gx;
+    const T* gy;
+    const int64_t* indices;
+    pst_pool2d_geometry g;
+
+    // Output positions [first, end) along one dim whose window may hold input position at (checked exactly by the caller).
+    __device__ __forceinline__ static void candidates(int at, int size, int out_size, int& first, int& end) {
+        first = max(0, static_cast<int>(static_cast<int64_t>(at) * out_size / size) - 1);
+        end = min(out_size, static_cast<int>((static_cast<int64_t>(at + 1) * out_size + size - 1) / size) + 1);
+    }
+
+    __device__ void operator()(int64_t i) const {
+        using A = acc_t<T>;
+        const int64_t out_plane = static_cast<int64_t>(g.out_height) * g.out_width;
+        const PlanePosition in = locate(i, g.in_height, g.in_width);
+        const T* gyp = gy + in.plane * out_plane;
+        const int64_t* ip = indices + in.plane * out_plane;
+        int oh_first, oh_end, ow_first, ow_end;
+        candidates(in.h, g.in_height, g.out_height, oh_first, oh_end);
+        candidates(in.w, g.in_width, g.out_width, ow_first, ow_end);
+        A sum = A(0);
+        for (int oh = oh_first; oh < oh_end; ++oh) {
+            const Range h = adaptive_window(oh, g.in_height, g.out_height);
+            if (in.h < h.start || in.h >= h.end) continue;
+            for (int ow = ow_first; ow < ow_end; ++ow) {
+                const Range w = adaptive_window(ow, g.in_width, g.out_width);
+                if (in.w < w.start || in.w >= w.end) continue;
+                const int64_t o = static_cast<int64_t>(oh) * g.out_width + ow;
+                if (ip[o] == in.at) sum += convert<A>(gyp[o]);
+            }
+        }
+        gx[i] = convert<T>(sum);
+    }
+};
+
 pst_status check_geometry(const pst_pool2d_geometry* g, bool adaptive, const char* what) {
     PST_REQUIRE(g != nullptr, "%s: geometry is NULL", what);
     PST_REQUIRE(g->planes >= 0 && g->in_height >= 0 && g->in_width >= 0 && g->out_height >= 0 && g->out_width >= 0,
@@ -186,8 +251,7 @@ pst_status check_geometry(const pst_pool2d_geometry* g, bool adaptive, const cha
         PST_REQUIRE(g->kernel_height > 0 && g->kernel_width > 0 && g->stride_height > 0 && g->stride_width > 0 && g->dilation_height > 0 &&
                         g->dilation_width > 0 && g->padding_height >= 0 && g->padding_width >= 0,
                     "%s: kernel, stride and dilation must be positive and padding non-negative", what);
-    else
-        PST_REQUIRE((g->out_height > 0 && g->out_width > 0) || g->planes == 0, "%s: output size must be positive", what);
+    // adaptive pooling allows an empty output (PyTorch's output_size 0): its backward then writes zeros
     return PST_SUCCESS;
 }
 
@@ -266,10 +330,34 @@ pst_status pst_adaptive_avg_pool2d_backward(pst_dtype dtype, void* grad_input, c
     PST_CHECK(check_geometry(geometry, true, "pst_adaptive_avg_pool2d_backward"));
     const pst_pool2d_geometry g = *geometry;
     if (inputs(g) == 0) return PST_SUCCESS;
-    PST_CHECK(require_pointers(grad_input && grad_output, "pst_adaptive_avg_pool2d_backward"));
+    PST_CHECK(require_pointers(grad_input && (outputs(g) == 0 || grad_output), "pst_adaptive_avg_pool2d_backward"));
     return visit_floating(dtype, [&](auto tag) {
         using T = typename decltype(tag)::type;
         return for_each_index(inputs(g), AvgPoolBackward<T>{static_cast<T*>(grad_input), static_cast<const T*>(grad_output), g, true, false, 0},
+                              as_stream(stream));
+    });
+}
+
+pst_status pst_adaptive_max_pool2d(pst_dtype dtype, void* output, int64_t* indices, const void* input, const pst_pool2d_geometry* geometry, void* stream) {
+    PST_CHECK(check_geometry(geometry, true, "pst_adaptive_max_pool2d"));
+    const pst_pool2d_geometry g = *geometry;
+    if (outputs(g) == 0) return PST_SUCCESS;
+    PST_CHECK(require_pointers(output && indices && input, "pst_adaptive_max_pool2d"));
+    return visit_floating(dtype, [&](auto tag) {
+        using T = typename decltype(tag)::type;
+        return for_each_index(outputs(g), AdaptiveMaxPoolForward<T>{static_cast<T*>(output), indices, static_cast<const T*>(input), g}, as_stream(stream));
+    });
+}
+
+pst_status pst_adaptive_max_pool2d_backward(pst_dtype dtype, void* grad_input, const void* grad_output, const int64_t* indices,
+                                            const pst_pool2d_geometry* geometry, void* stream) {
+    PST_CHECK(check_geometry(geometry, true, "pst_adaptive_max_pool2d_backward"));
+    const pst_pool2d_geometry g = *geometry;
+    if (inputs(g) == 0) return PST_SUCCESS;
+    PST_CHECK(require_pointers(grad_input && (outputs(g) == 0 || (grad_output && indices)), "pst_adaptive_max_pool2d_backward"));
+    return visit_floating(dtype, [&](auto tag) {
+        using T = typename decltype(tag)::type;
+        return for_each_index(inputs(g), AdaptiveMaxPoolBackward<T>{static_cast<T*>(grad_input), static_cast<const T*>(grad_output), indices, g},
                               as_stream(stream));
     });
 }

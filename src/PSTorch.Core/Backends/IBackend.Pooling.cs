@@ -26,4 +26,10 @@ internal partial interface IBackend
     void AdaptiveAvgPool2d(Tensor output, Tensor input, in Pool2dGeometry g);
 
     void AdaptiveAvgPool2dBackward(Tensor gradInput, Tensor gradOutput, in Pool2dGeometry g);
+
+    /// <summary>Maxima over the adaptive windows and their indices; a larger value or any NaN takes the place, ties keep the first.</summary>
+    void AdaptiveMaxPool2d(Tensor output, Tensor indices, Tensor input, in Pool2dGeometry g);
+
+    /// <summary>gradInput (every element written) = the sum of the gradOutput elements whose index points at it.</summary>
+    void AdaptiveMaxPool2dBackward(Tensor gradInput, Tensor gradOutput, Tensor indices, in Pool2dGeometry g);
 }

@@ -24,6 +24,28 @@ public static partial class Functional
         return AdaptiveAvgPool2d(input.Unsqueeze(-2), [1, outputSize]).Squeeze(-2);
     }
 
+    /// <summary>Maxima over windows that tile the last dim into outputSize values.</summary>
+    public static Tensor AdaptiveMaxPool1d(Tensor input, long outputSize)
+    {
+        var (values, indices) = AdaptiveMaxPool1dWithIndices(input, outputSize);
+        indices.Dispose();
+        return values;
+    }
+
+    /// <summary>adaptive_max_pool1d(..., return_indices=True): the maxima and their positions along the last dim.</summary>
+    public static ValuesAndIndices AdaptiveMaxPool1dWithIndices(Tensor input, long outputSize)
+    {
+        if (input.NDim is not (2 or 3))
+            throw new ArgumentException($"Expected 2 to 3 dimensions, but got {input.NDim}-dimensional tensor for argument #1 'self' (while checking arguments for adaptive_max_pool1d)");
+        for (int i = 1; i < input.NDim; i++)
+            if (input.Size(i) == 0)
+                throw new ArgumentException($"adaptive_max_pool1d(): Expected input to have non-zero size for non-batch dimensions, but input has sizes {Shapes.Format(input.ShapeRef)} with dimension {i} being empty");
+        var (values, indices) = AdaptiveMaxPool2dWithIndices(input.Unsqueeze(-2), [1, outputSize]);
+        using (values)
+        using (indices)
+            return new ValuesAndIndices(values.Squeeze(-2), indices.Squeeze(-2));
+    }
+
     static void CheckPool1dInput(Tensor input, string op)
     {
         if (input.NDim is not (2 or 3)) throw new ArgumentException($"{op}() Expected 2D or 3D input tensor, but got {Shapes.Format(input.ShapeRef)}");

@@ -61,4 +61,25 @@ internal sealed unsafe partial class CpuBackend
             default: throw NotImplemented("adaptive_avg_pool2d_backward", gradInput.DType);
         }
     }
+
+    public void AdaptiveMaxPool2d(Tensor output, Tensor indices, Tensor input, in Pool2dGeometry g)
+    {
+        switch (output.DType)
+        {
+            case DType.Float32: PoolingKernels<float>.AdaptiveMaxForward(output, indices, input, g); break;
+            case DType.Float64: PoolingKernels<double>.AdaptiveMaxForward(output, indices, input, g); break;
+            default: throw NotImplemented("adaptive_max_pool2d", output.DType);
+        }
+    }
+
+    public void AdaptiveMaxPool2dBackward(Tensor gradInput, Tensor gradOutput, Tensor indices, in Pool2dGeometry g)
+    {
+        // the same scatter of each gradient to its argmax as max_pool2d's (an adaptive geometry never takes its 2x2 path)
+        switch (gradInput.DType)
+        {
+            case DType.Float32: PoolingKernels<float>.MaxBackward(gradInput, gradOutput, indices, g); break;
+            case DType.Float64: PoolingKernels<double>.MaxBackward(gradInput, gradOutput, indices, g); break;
+            default: throw NotImplemented("adaptive_max_pool2d_backward", gradInput.DType);
+        }
+    }
 }

@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 
 namespace PSTorch.Backends.Cpu;
 
-/// <summary>2-d max and average pooling, one plane per work item, planes split over the threads.</summary>
+/// <summary>2-d max, average and adaptive pooling, one plane per work item, planes split over the threads.</summary>
 internal static unsafe class PoolingKernels<T> where T : unmanaged, INumber<T>
 {
     // Below this many input elements the threads cost more than they save.
@@ -74,6 +74,50 @@ internal static unsafe class PoolingKernels<T> where T : unmanaged, INumber<T>
                 }
                 yRow[ow] = max;
                 indexRow[ow] = best;
+            }
+        }
+    }
+
+    public static void AdaptiveMaxForward(Tensor output, Tensor indices, Tensor input, Pool2dGeometry g)
+    {
+        nint x = (nint)input.Ptr<T>(), y = (nint)output.Ptr<T>(), idx = (nint)indices.Ptr<long>();
+        ForEachPlane(g, (first, end) =>
+        {
+            int inPlane = g.InHeight * g.InWidth, outPlane = g.OutHeight * g.OutWidth;
+            for (long p = first; p < end; p++)
+                AdaptiveMaxPlane((T*)x + p * inPlane, (T*)y + p * outPlane, (long*)idx + p * outPlane, g);
+        });
+    }
+
+    /// <summary>Maxima over the adaptive windows with PyTorch's update rule (see MaxPlane): larger or NaN takes the place.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static void AdaptiveMaxPlane(T* x, T* y, long* indices, in Pool2dGeometry g)
+    {
+        int w = g.InWidth;
+        T negativeInfinity = T.CreateTruncating(double.NegativeInfinity);
+        for (int oh = 0; oh < g.OutHeight; oh++)
+        {
+            var (h0, h1, _) = Window(oh, g.InHeight, g.OutHeight, 0, 0, 0, adaptive: true);
+            for (int ow = 0; ow < g.OutWidth; ow++)
+            {
+                var (w0, w1, _) = Window(ow, w, g.OutWidth, 0, 0, 0, adaptive: true);
+                long best = (long)h0 * w + w0;
+                T max = negativeInfinity;
+                for (int i = h0; i < h1; i++)
+                {
+                    long rowStart = (long)i * w;
+                    for (int j = w0; j < w1; j++)
+                    {
+                        long at = rowStart + j;
+                        T v = x[at];
+                        bool take = (v > max) | T.IsNaN(v);
+                        long mask = -(long)Unsafe.As<bool, byte>(ref take);
+                        best ^= (best ^ at) & mask;
+                        max = T.Max(max, v);
+                    }
+                }
+                y[oh * g.OutWidth + ow] = max;
+                indices[oh * g.OutWidth + ow] = best;
             }
         }
     }

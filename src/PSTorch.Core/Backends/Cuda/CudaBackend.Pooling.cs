@@ -56,4 +56,19 @@ internal sealed unsafe partial class CudaBackend
         var geometry = Native(g);
         Check(PstorchCuda.AdaptiveAvgPool2dBackward(CudaOpCodes.Of(gradInput.DType), gradInput.DataPointer, gradOutput.DataPointer, &geometry, Stream));
     }
+
+    public void AdaptiveMaxPool2d(Tensor output, Tensor indices, Tensor input, in Pool2dGeometry g)
+    {
+        SameDevice(Enter(output), indices, input);
+        var geometry = Native(g);
+        Check(PstorchCuda.AdaptiveMaxPool2d(CudaOpCodes.Of(output.DType), output.DataPointer, (long*)indices.DataPointer, input.DataPointer, &geometry, Stream));
+    }
+
+    public void AdaptiveMaxPool2dBackward(Tensor gradInput, Tensor gradOutput, Tensor indices, in Pool2dGeometry g)
+    {
+        SameDevice(Enter(gradInput), gradOutput, indices);
+        var geometry = Native(g);
+        Check(PstorchCuda.AdaptiveMaxPool2dBackward(CudaOpCodes.Of(gradInput.DType), gradInput.DataPointer, gradOutput.DataPointer,
+            (long*)indices.DataPointer, &geometry, Stream));
+    }
 }

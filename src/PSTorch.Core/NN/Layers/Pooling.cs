@@ -53,3 +53,24 @@ public class AdaptiveAvgPool2d(long[] outputSize) : Module
 
     public override string ExtraRepr() => $"output_size={PoolRepr.Size(OutputSize)}";
 }
+
+/// <summary>
+/// torch.nn.AdaptiveMaxPool2d: window maxima to a fixed output size whatever the input size; a null size keeps the
+/// input's. Forward gives the maxima; ForwardWithIndices also their positions (return_indices=True).
+/// </summary>
+public class AdaptiveMaxPool2d(long?[] outputSize) : Module
+{
+    public AdaptiveMaxPool2d(long outputSize) : this([(long?)outputSize]) { }
+
+    public long?[] OutputSize { get; } = outputSize;
+
+    public override Tensor Forward(Tensor input) => Functional.AdaptiveMaxPool2d(input, OutputSize);
+
+    public ValuesAndIndices ForwardWithIndices(Tensor input) => Functional.AdaptiveMaxPool2dWithIndices(input, OutputSize);
+
+    public override string ExtraRepr()
+    {
+        static string Show(long? size) => size?.ToString() ?? "None";
+        return $"output_size={(OutputSize.Length == 1 ? Show(OutputSize[0]) : $"({string.Join(", ", OutputSize.Select(Show))})")}";
+    }
+}

@@ -36,3 +36,12 @@ public class AdaptiveAvgPool1d(long outputSize) : Module
     public override Tensor Forward(Tensor input) => Functional.AdaptiveAvgPool1d(input, OutputSize);
     public override string ExtraRepr() => $"output_size={OutputSize}";
 }
+
+/// <summary>torch.nn.AdaptiveMaxPool1d: maxima of the last dim to output_size values; ForwardWithIndices also gives their positions.</summary>
+public class AdaptiveMaxPool1d(long outputSize) : Module
+{
+    public long OutputSize { get; } = outputSize;
+    public override Tensor Forward(Tensor input) => Functional.AdaptiveMaxPool1d(input, OutputSize);
+    public ValuesAndIndices ForwardWithIndices(Tensor input) => Functional.AdaptiveMaxPool1dWithIndices(input, OutputSize);
+    public override string ExtraRepr() => $"output_size={OutputSize}";
+}

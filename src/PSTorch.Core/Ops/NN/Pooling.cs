@@ -3,7 +3,7 @@ using PSTorch.Backends;
 
 namespace PSTorch.Ops;
 
-/// <summary>2-d max, average and adaptive average pooling over [N, C, H, W] or [C, H, W]: checks, kernel calls, gradients.</summary>
+/// <summary>2-d max, average and adaptive average and max pooling over [N, C, H, W] or [C, H, W]: checks, kernel calls, gradients.</summary>
 internal static class Pooling
 {
     public static ValuesAndIndices MaxPool2d(Tensor input, long[] kernel, long[] stride, long[] padding, long[] dilation, bool ceilMode)
@@ -85,6 +85,39 @@ internal static class Pooling
             });
         }
         return y;
+    }
+
+    public static ValuesAndIndices AdaptiveMaxPool2d(Tensor input, long[] outputSize)
+    {
+        int n = input.NDim;
+        if (n is not (3 or 4)) throw new ArgumentException($"adaptive_max_pool2d(): Expected 3D or 4D tensor, but got: {Shapes.Format(input.ShapeRef)}");
+        for (int i = 1; i < n; i++)
+            if (input.Size(i) == 0)
+                throw new ArgumentException($"adaptive_max_pool2d(): Expected input to have non-zero size for non-batch dimensions, but input has sizes {Shapes.Format(input.ShapeRef)} with dimension {i} being empty");
+        var shape = input.Shape;
+        shape[^2] = outputSize[0];
+        shape[^1] = outputSize[1];
+        if (outputSize.FirstOrDefault(s => s < 0) is var negative and < 0)
+            throw new ArgumentException($"Trying to create tensor with negative dimension {negative}: {Shapes.Format(shape)}");
+        var g = new Pool2dGeometry(input.Numel() / (input.Size(-2) * input.Size(-1)), (int)input.Size(-2), (int)input.Size(-1), (int)outputSize[0], (int)outputSize[1], 0, 0, 0, 0, 0, 0, 1, 1);
+        var y = Tensor.Empty(shape, input.DType, input.Device);
+        var indices = Tensor.Empty(shape, DType.Int64, input.Device);
+        if (y.Numel() > 0)
+            using (var x = Contiguous(input))
+                Backend.For(input).AdaptiveMaxPool2d(y, indices, x, g);
+        if (Graph.ShouldRecord(input))
+        {
+            var inShape = input.Shape;
+            // the node's own claim on the indices: the caller may dispose the tensor it gets back
+            Graph.Record(y, "AdaptiveMaxPool2DBackward0", [input], [indices.Detach()], (gy, s, _) =>
+            {
+                var gx = Tensor.Empty(inShape, gy.DType, gy.Device);
+                using var copy = gy.IsContiguous() ? null : gy.Contiguous();
+                Backend.For(gy).AdaptiveMaxPool2dBackward(gx, copy ?? gy, s[0], g);
+                return [gx];
+            }, ownsSaved: true);
+        }
+        return new ValuesAndIndices(y, indices);
     }
 
     /// <summary>A contiguous tensor object of the input's values for the kernel alone (dispose it after the call).</summary>
