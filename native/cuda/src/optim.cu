@@ -62,7 +62,8 @@ template <typename T> __global__ void adam_kernel(TensorList<5> list, AdamScalar
         m[i] = convert<T>(mi);
         v[i] = convert<T>(vi);
         if (s.amsgrad) {
-            vi = max(convert<C>(vmax[i]), vi);
+            const C kept = convert<C>(vmax[i]);
+            vi = kept > vi || isnan(kept) ? kept : vi;   // torch.maximum: a NaN on either side stays (max() would drop it)
             vmax[i] = convert<T>(vi);
         }
         const C denom = sqrt(vi) / bc2_sqrt + eps;

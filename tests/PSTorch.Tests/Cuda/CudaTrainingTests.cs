@@ -62,6 +62,23 @@ public sealed class CudaTrainingTests
     }
 
     [Fact]
+    public void AmsgradOnCudaKeepsANaNInItsRunningMaximumAsTheCpu()
+    {
+        DeviceBuffer.RequireDevice();
+        var grad = Torch.Full([37], 0.5);
+        grad[2] = Torch.NewTensor(float.NaN);
+        var maxima = new[] { Device.Cpu, Gpu }.Select(device =>
+        {
+            var p = new Parameter(Torch.Ones([37]).To(device)) { Grad = grad.To(device) };
+            var adam = new Adam([p], lr: 0.1, amsgrad: true);
+            adam.Step();
+            return ((Tensor)adam.State[p]["max_exp_avg_sq"]).Cpu().ToArray<float>();
+        }).ToArray();
+        Assert.True(float.IsNaN(maxima[0][2]) && float.IsNaN(maxima[1][2]));
+        Assert.Equal(maxima[0][0], maxima[1][0], 1e-9f);
+    }
+
+    [Fact]
     public void NllLossOnCudaReportsAnOutOfRangeTargetAtTheNextSynchronisation()
     {
         DeviceBuffer.RequireDevice();

@@ -153,6 +153,22 @@ public class FusedStepTests
     }
 
     [Fact]
+    public void AmsgradKeepsANaNInItsRunningMaximumAsTorchMaximumDoes()
+    {
+        // 37 elements: a NaN gradient in a vector lane (index 2) and in the scalar tail (index 36)
+        var p = new Parameter(Torch.Ones([37]));
+        var grad = Torch.Full([37], 0.5);
+        grad[2] = Torch.NewTensor(float.NaN);
+        grad[36] = Torch.NewTensor(float.NaN);
+        p.Grad = grad;
+        var adam = new Adam([p], lr: 0.1, amsgrad: true);
+        adam.Step();
+        var kept = ((Tensor)adam.State[p]["max_exp_avg_sq"]).ToArray<float>();
+        Assert.True(float.IsNaN(kept[2]) && float.IsNaN(kept[36]));
+        Assert.Equal(0.25f * 0.001f, kept[0], 1e-9f);
+    }
+
+    [Fact]
     public void FusedStepBumpsTheParametersVersion()
     {
         var p = new Parameter(Torch.Ones(4));
