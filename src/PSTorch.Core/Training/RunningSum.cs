@@ -23,7 +23,7 @@ internal sealed class RunningSum(DType dtype) : IDisposable
     public void Add(Tensor value, long weight = 1)
     {
         using var _ = Torch.NoGrad();
-        using var term = value.Detach().To(dtype, copy: true);
+        using var term = value.To(dtype, copy: true);   // under no-grad: no graph, and no extra claim on value's memory
         if (weight != 1) term.Mul_(weight);
         using var scalar = term.Reshape([]);
         total ??= Torch.Full([], start, dtype, term.Device);
