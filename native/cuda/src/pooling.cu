@@ -37,6 +37,14 @@ __device__ __forceinline__ PlanePosition locate(int64_t i, int height, int width
     return {plane, at, h, static_cast<int>(at - static_cast<int64_t>(h) * width)};
 }
 
+// PyTorch's max-pooling rule: a larger value or any NaN takes the place (with its index), and a NaN maximum stays NaN.
+template <typename A> __device__ __forceinline__ void keep_max(A v, int64_t at, A& max, int64_t& best) {
+    if (v > max || isnan(v)) {
+        max = v;
+        best = at;
+    }
+}
+
 template <typename T> struct MaxPoolForward {
     T* y;
     int64_t* indices;
@@ -59,12 +67,7 @@ template <typename T> struct MaxPoolForward {
             const int64_t row = static_cast<int64_t>(h_start + ki * g.dilation_height) * g.in_width + w_start;
             for (int kj = kj_first; kj < kj_end; ++kj) {
                 const int64_t at = row + kj * g.dilation_width;
-                const A v = convert<A>(plane[at]);
-                // PyTorch's rule: a larger value or any NaN takes the place, and a NaN maximum stays NaN
-                if (v > max || isnan(v)) {
-                    max = v;
-                    best = at;
-                }
+                keep_max(convert<A>(plane[at]), at, max, best);
             }
         }
         y[i] = convert<T>(max);
@@ -193,12 +196,7 @@ template <typename T> struct AdaptiveMaxPoolForward {
         for (int a = h.start; a < h.end; ++a)
             for (int b = w.start; b < w.end; ++b) {
                 const int64_t at = static_cast<int64_t>(a) * g.in_width + b;
-                const A v = convert<A>(plane[at]);
-                // PyTorch's rule, as MaxPoolForward's
-                if (v > max || isnan(v)) {
-                    max = v;
-                    best = at;
-                }
+                keep_max(convert<A>(plane[at]), at, max, best);
             }
         y[i] = convert<T>(max);
         indices[i] = best;

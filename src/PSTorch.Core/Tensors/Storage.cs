@@ -14,9 +14,6 @@ public sealed unsafe class Storage
     int references = 1;
     void* pointer;
 
-    /// <summary>Memory on <paramref name="device"/>; device memory is allocated in the legacy default stream's order, where PSTorch's kernels run.</summary>
-    internal Storage(long byteLength, Device device) : this(byteLength, device, null) { }
-
     /// <summary>Memory on <paramref name="device"/>; device memory is allocated in the order of <paramref name="stream"/> (null: the legacy default stream).</summary>
     internal Storage(long byteLength, Device device, void* stream)
     {

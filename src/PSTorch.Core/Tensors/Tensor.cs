@@ -25,11 +25,14 @@ public partial class Tensor : IDisposable
     }
 
     /// <summary>Allocates an uninitialised contiguous tensor.</summary>
-    internal static Tensor Empty(ReadOnlySpan<long> shape, DType dtype, Device device)
+    internal static unsafe Tensor Empty(ReadOnlySpan<long> shape, DType dtype, Device device) => Empty(shape, dtype, device, null);
+
+    /// <summary>Allocates an uninitialised contiguous tensor; device memory in the order of <paramref name="stream"/> (null: the legacy default stream).</summary>
+    internal static unsafe Tensor Empty(ReadOnlySpan<long> shape, DType dtype, Device device, void* stream)
     {
         var s = shape.ToArray();
         long n = Shapes.Numel(s);
-        return new Tensor(new Storage(n * dtype.ElementSize(), device), s, Shapes.ContiguousStrides(s), 0, dtype, new VersionCounter(), shareStorage: false);
+        return new Tensor(new Storage(n * dtype.ElementSize(), device, stream), s, Shapes.ContiguousStrides(s), 0, dtype, new VersionCounter(), shareStorage: false);
     }
 
     /// <summary>Copy constructor for subclasses (Parameter): takes over the other tensor's storage and view.</summary>

@@ -64,12 +64,7 @@ internal static unsafe class PoolingKernels<T> where T : unmanaged, INumber<T>
                     for (int kj = kjFirst; kj < kjEnd; kj++)
                     {
                         long at = rowStart + kj * dw;
-                        T v = x[at];
-                        // PyTorch's rule: a larger value or any NaN takes the place (so the last NaN's index wins)
-                        bool take = (v > max) | T.IsNaN(v);
-                        long mask = -(long)Unsafe.As<bool, byte>(ref take);
-                        best ^= (best ^ at) & mask;
-                        max = T.Max(max, v);
+                        KeepMax(x[at], at, ref max, ref best);
                     }
                 }
                 yRow[ow] = max;
@@ -109,17 +104,26 @@ internal static unsafe class PoolingKernels<T> where T : unmanaged, INumber<T>
                     for (int j = w0; j < w1; j++)
                     {
                         long at = rowStart + j;
-                        T v = x[at];
-                        bool take = (v > max) | T.IsNaN(v);
-                        long mask = -(long)Unsafe.As<bool, byte>(ref take);
-                        best ^= (best ^ at) & mask;
-                        max = T.Max(max, v);
+                        KeepMax(x[at], at, ref max, ref best);
                     }
                 }
                 y[oh * g.OutWidth + ow] = max;
                 indices[oh * g.OutWidth + ow] = best;
             }
         }
+    }
+
+    /// <summary>
+    /// PyTorch's max-pooling rule, branch-free: a larger value or any NaN takes the place with its index (so the last
+    /// NaN's index wins), and T.Max keeps a NaN maximum.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void KeepMax(T v, long at, ref T max, ref long best)
+    {
+        bool take = (v > max) | T.IsNaN(v);
+        long mask = -(long)Unsafe.As<bool, byte>(ref take);
+        best ^= (best ^ at) & mask;
+        max = T.Max(max, v);
     }
 
     public static void MaxBackward(Tensor gradInput, Tensor gradOutput, Tensor indices, Pool2dGeometry g)

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using PSTorch.Autograd;
 using PSTorch.Cuda.Bindings;
 
 namespace PSTorch.Backends.Cuda;
@@ -36,9 +35,7 @@ internal static unsafe class CudaCopyStream
         if (source.IsCuda || !source.IsContiguous()) throw new ArgumentException("an upload needs a contiguous CPU tensor", nameof(source));
         var stream = For(device);
         long bytes = source.Numel() * source.DType.ElementSize();
-        var shape = source.Shape;
-        var copy = new Tensor(new Storage(bytes, device, stream), shape, Shapes.ContiguousStrides(shape), 0, source.DType, new VersionCounter(),
-            shareStorage: false);
+        var copy = Tensor.Empty(source.ShapeRef, source.DType, device, stream);
         if (bytes > 0)
             CudaBackend.Check(PstorchCuda.MemcpyAsync(copy.DataPointer, source.DataPointer, (ulong)bytes, PstMemcpyKind.HostToDevice, stream));
         return copy;
